@@ -1,0 +1,117 @@
+"""Every variant of the catalogue, rendered and proven: clean output, lint, migrations, suite."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from .conftest import Rendered, Variant
+
+pytestmark = pytest.mark.slow
+
+JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{|\{%|\{#|%\}|#\}")
+
+# What each unselected option must leave no trace of, searched case-insensitively in every file.
+SMS_TRACES = {
+    "twilio": ["twilio"],
+    "vonage": ["vonage", "nexmo"],
+}
+EMAIL_LOGIN_TRACES = ["EMAIL_SERVICE_TYPE", "verify-email", "update-email", "is_email_verified"]
+EMAIL_PROVIDER_TRACES = {"smtp": ["smtp"]}
+
+
+# Answer -> the setting whose default it must be.
+SETTING_OF_ANSWER = {
+    "project_name": "APP_NAME",
+    "auth_rate_limit": "AUTH_RATE_LIMIT",
+    "otp_send_limit": "OTP_SEND_LIMIT",
+    "otp_max_attempts": "OTP_MAX_ATTEMPTS",
+    "otp_attempt_window_minutes": "OTP_ATTEMPT_WINDOW_MINUTES",
+    "otp_expire_minutes": "OTP_EXPIRE_MINUTES",
+    "access_token_expire_minutes": "ACCESS_TOKEN_EXPIRE_MINUTES",
+    "refresh_token_expire_days": "REFRESH_TOKEN_EXPIRE_DAYS",
+    "sms_provider": "SMS_SERVICE_TYPE",
+    "email_provider": "EMAIL_SERVICE_TYPE",
+}
+
+
+def forbidden_traces(answers: dict[str, Any]) -> list[str]:
+    def unchosen(table: dict[str, list[str]], chosen: object) -> list[str]:
+        return [word for name, words in table.items() if name != chosen for word in words]
+
+    traces = unchosen(SMS_TRACES, answers["sms_provider"])
+    if not answers["email_login"]:
+        return traces + EMAIL_LOGIN_TRACES + unchosen(EMAIL_PROVIDER_TRACES, None)
+    return traces + unchosen(EMAIL_PROVIDER_TRACES, answers["email_provider"])
+
+
+def test_no_template_syntax_left(rendered: Rendered) -> None:
+    jinja_files = [p for p in rendered.files() if p.suffix == ".jinja"]
+    assert jinja_files == []
+    leftovers = [
+        f"{path.relative_to(rendered.path)}:{number}: {line.strip()}"
+        for path in rendered.files()
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1)
+        if JINJA_LEFTOVER.search(line)
+    ]
+    assert leftovers == []
+
+
+def test_unselected_options_leave_no_trace(rendered: Rendered) -> None:
+    words = forbidden_traces(rendered.answers)
+    found = [
+        f"{path.relative_to(rendered.path)}: {word}"
+        for path in rendered.files()
+        for word in words
+        if word.lower() in path.read_text(errors="replace").lower()
+        or word.lower() in str(path.relative_to(rendered.path)).lower()
+    ]
+    assert found == []
+
+
+def test_ruff_is_clean(rendered: Rendered) -> None:
+    rendered.run("ruff", "check", ".")
+    rendered.run("ruff", "format", "--check", ".")
+
+
+def test_mypy_is_clean(rendered: Rendered) -> None:
+    rendered.run("mypy", "src", "tests")
+
+
+def test_answers_are_the_settings_defaults(rendered: Rendered, variant: Variant) -> None:
+    assert {key: rendered.answers[key] for key in variant.answers} == variant.answers
+    script = (
+        f"from {rendered.package}.core.config import Settings; "
+        "print(Settings(_env_file=None, SECRET_KEY='x').model_dump_json())"
+    )
+    settings = json.loads(rendered.run("python", "-c", script).strip().splitlines()[-1])
+    expected = {
+        setting: rendered.answers[answer]
+        for answer, setting in SETTING_OF_ANSWER.items()
+        if answer in rendered.answers
+    }
+    assert {setting: settings.get(setting) for setting in expected} == expected
+    assert ("EMAIL_SERVICE_TYPE" in settings) == rendered.answers["email_login"]
+
+
+def test_migrations_match_the_models(rendered: Rendered) -> None:
+    rendered.run("alembic", "upgrade", "head", DATABASE_URL=rendered.database_url)
+    rendered.run("alembic", "check", DATABASE_URL=rendered.database_url)
+
+
+def test_own_suite_passes(rendered: Rendered, variant: Variant) -> None:
+    output = rendered.run(
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        TEST_DATABASE_URL=rendered.database_url,
+        TEST_REDIS_URL=rendered.redis_url,
+    )
+    summary = output.strip().splitlines()[-1]
+    passed = re.search(r"(\d+) passed", summary)
+    assert passed and "failed" not in summary and "error" not in summary, output
+    print(f"{variant.name}: {summary}")
