@@ -56,8 +56,8 @@ def main() -> None:
         templates = {"copier, one file": one_file_template(root), "fastforge": clean_clone(root)}
         times: dict[str, list[float]] = {name: [] for name in templates}
         for run in range(runs):
-            for name, template in templates.items():
-                times[name].append(render_seconds(template, root / f"out-{run}-{len(times[name])}"))
+            for index, (name, template) in enumerate(templates.items()):
+                times[name].append(render_seconds(template, root / f"out-{run}-{index}"))
     medians = {name: statistics.median(values) for name, values in times.items()}
     for name, median in medians.items():
         print(f"{name:18} median {median:.2f} s over {runs} runs")
