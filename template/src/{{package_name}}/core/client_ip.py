@@ -1,0 +1,38 @@
+"""The client's address: X-Forwarded-For is believed only as far as trusted proxies vouch for it."""
+
+from collections.abc import Sequence
+from ipaddress import IPv4Network, IPv6Network, ip_address
+
+from fastapi import Request
+
+Network = IPv4Network | IPv6Network
+
+
+def is_trusted(address: str, proxies: Sequence[Network]) -> bool:
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in proxies)
+
+
+def client_ip(request: Request, proxies: Sequence[Network]) -> str:
+    """Walk the forwarding chain from the nearest hop; the first untrusted hop is the client.
+
+    Each trusted proxy appends the address it received the request from, so only the entries
+    right of the last untrusted one were written by proxies we trust; anything further left
+    could have been sent by the client itself.
+    """
+    peer = request.client.host if request.client else ""
+    if not is_trusted(peer, proxies):
+        return peer
+    hops = [
+        hop.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for hop in header.split(",")
+        if hop.strip()
+    ]
+    for hop in reversed(hops):
+        if not is_trusted(hop, proxies):
+            return hop
+    return hops[0] if hops else peer
