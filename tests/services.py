@@ -53,5 +53,5 @@ def redis_database(index: int) -> str:
     """The session's Redis, database number `index` (one per variant)."""
     parts = urlsplit(os.environ[REDIS_ENV])
     if parts.scheme == "unix":
-        return urlunsplit(parts._replace(query=f"db={index}"))
+        return f"unix://{parts.path}?db={index}"
     return urlunsplit(parts._replace(path=f"/{index}"))

@@ -21,8 +21,8 @@ def too_many_requests(retry_after: float) -> HTTPException:
 
 def storage_uri(redis_url: str) -> str:
     # limits names the same URLs with its own scheme prefixes.
-    scheme, rest = redis_url.split("://", 1)
-    return f"async+{'redis+unix' if scheme == 'unix' else scheme}://{rest}"
+    scheme, rest = redis_url.split(":", 1)
+    return f"async+{'redis+unix' if scheme == 'unix' else scheme}:{rest}"
 
 
 class RateLimiter:

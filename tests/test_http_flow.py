@@ -1,0 +1,151 @@
+"""Each variant served by uvicorn with two workers, walked through over HTTP like a client would.
+
+The parallel parts print their figures (run with -s to see them): how many of 30 wrong guesses
+were evaluated, how many of 20 redemptions of one code succeeded, how many of 10 refreshes of
+one token did, all spread over both worker processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from . import services
+from .conftest import VARIANTS, Rendered, project_env
+from .served import Server, serve
+
+pytestmark = pytest.mark.slow
+
+PHONE = "+12025550143"
+MAX_ATTEMPTS = 3
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def server(rendered: Rendered) -> Iterator[Server]:
+    # A database and Redis DB of its own: the variant's suite empties the others.
+    redis_db = rendered.variant.redis_db + len(VARIANTS)
+    assert redis_db < 16
+    env = project_env(
+        DATABASE_URL=services.fresh_database(f"flow_{rendered.variant.name.replace('-', '_')}"),
+        REDIS_URL=services.redis_database(redis_db),
+        SECRET_KEY="flow-test-secret-key-with-enough-length-0123",
+        ENV="development",
+        SMS_SERVICE_TYPE="console",
+        EMAIL_SERVICE_TYPE="console",
+        AUTH_RATE_LIMIT="100000/minute",
+        OTP_SEND_LIMIT="100000/minute",
+        OTP_MAX_ATTEMPTS=str(MAX_ATTEMPTS),
+    )
+    env.pop("TEST_DATABASE_URL", None)
+    rendered.run("alembic", "upgrade", "head", DATABASE_URL=env["DATABASE_URL"])
+    with serve(rendered.path, rendered.package, env, workers=2) as running:
+        yield running
+
+
+def code_login(http: httpx.Client, server: Server, phone: str) -> dict[str, str]:
+    sent = len(server.codes_for(phone))
+    assert http.post("/auth/request-otp", json={"phone_number": phone}).status_code == 200
+    code = server.last_code(phone, sent)
+    response = http.post("/auth/verify-login-otp", json={"phone_number": phone, "otp": code})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def bearer(tokens: dict[str, str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def test_the_whole_flow_over_http(server: Server, rendered: Rendered) -> None:
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        tokens = code_login(http, server, PHONE)
+        assert http.get("/users/me", headers=bearer(tokens)).json()["phone_number"] == PHONE
+
+        rotated = http.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        assert rotated.status_code == 200
+        tokens = rotated.json()
+        assert (
+            http.post("/auth/logout", json={"refresh_token": tokens["refresh_token"]}).status_code
+            == 204
+        )
+        assert http.get("/users/me", headers=bearer(tokens)).status_code == 401
+
+        tokens = code_login(http, server, PHONE)
+        response = http.put(
+            "/auth/password", json={"new_password": PASSWORD}, headers=bearer(tokens)
+        )
+        assert response.status_code == 204
+        login = http.post("/auth/login", data={"username": PHONE, "password": PASSWORD})
+        assert login.status_code == 200
+
+        if rendered.answers["email_login"]:
+            address = "ada@example.com"
+            sent = len(server.codes_for(address))
+            update = http.post(
+                "/auth/update-email", json={"email": address}, headers=bearer(tokens)
+            )
+            assert update.status_code == 200
+            code = server.last_code(address, sent)
+            verify = http.post(
+                "/auth/verify-email", json={"verification_code": code}, headers=bearer(tokens)
+            )
+            assert verify.status_code == 200
+            sent = len(server.codes_for(address))
+            assert http.post("/auth/request-otp", json={"email": address}).status_code == 200
+            code = server.last_code(address, sent)
+            by_email = http.post("/auth/login", data={"username": address, "password": code})
+            assert by_email.status_code == 200
+            me = http.get("/users/me", headers=bearer(by_email.json())).json()
+            assert (me["email"], me["phone_number"]) == (address, PHONE)
+
+
+async def parallel(server: Server, requests: list[tuple[str, str, dict[str, str]]]) -> Counter[int]:
+    # One connection per request, so the kernel spreads them over both worker processes.
+    limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=server.url, timeout=30, limits=limits) as http:
+        responses = await asyncio.gather(
+            *(http.request(method, path, json=body) for method, path, body in requests)
+        )
+    return Counter(response.status_code for response in responses)
+
+
+def test_limits_hold_across_two_workers(server: Server, rendered: Rendered) -> None:
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        guessed = "+12025550144"
+        http.post("/auth/request-otp", json={"phone_number": guessed})
+        right = server.last_code(guessed)
+        wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+        guesses = asyncio.run(
+            parallel(
+                server,
+                [("POST", "/auth/verify-login-otp", {"phone_number": guessed, "otp": wrong})] * 30,
+            )
+        )
+
+        redeemed = "+12025550145"
+        http.post("/auth/request-otp", json={"phone_number": redeemed})
+        code = server.last_code(redeemed)
+        redemptions = asyncio.run(
+            parallel(
+                server,
+                [("POST", "/auth/verify-login-otp", {"phone_number": redeemed, "otp": code})] * 20,
+            )
+        )
+
+        token = code_login(http, server, "+12025550146")["refresh_token"]
+        refreshes = asyncio.run(
+            parallel(server, [("POST", "/auth/refresh", {"refresh_token": token})] * 10)
+        )
+
+    print(
+        f"\n{rendered.variant.name}, 2 workers: wrong guesses evaluated {guesses[401]} of 30 "
+        f"(429: {guesses[429]}); redemptions of one code succeeded {redemptions[200]} of 20; "
+        f"refreshes of one token succeeded {refreshes[200]} of 10"
+    )
+    assert guesses == Counter({401: MAX_ATTEMPTS, 429: 30 - MAX_ATTEMPTS})
+    assert redemptions[200] == 1
+    assert refreshes[200] <= 1
