@@ -1,7 +1,7 @@
 """One-time codes in Redis: stored as keyed hashes, checked and spent in one atomic script.
 
-A code is bound to a purpose and an identifier (`login:+12025550143`, `verify-email:<user id>`),
-so a code sent for one thing never works for another. Wrong codes are counted per identifier in
+A code is bound to a subject, a purpose and an identifier such as `login:+12025550143`, so a
+code sent for one thing never works for another. Wrong codes are counted per identifier in
 a fixed window; once the limit is reached nothing is evaluated until the window ends.
 """
 

@@ -1,16 +1,123 @@
-from fastapi import APIRouter, status
+import uuid
+from typing import Annotated
 
-from ..auth.dependencies import CurrentUser
-from .schemas import UserPublic
+from fastapi import APIRouter, Query, Response, status
 
-router = APIRouter(prefix="/users", tags=["users"])
+from ..auth.dependencies import AdminUser, CurrentUser, OtpStoreDep
+from ..auth.service import forget_codes
+from ..core.db import SessionDep
+from ..core.schemas import errors
+from ..roles import service as roles
+from . import service
+from .schemas import ProfileUpdate, UserAdminUpdate, UserAdminView, UserPage, UserPublic
+
+router = APIRouter(prefix="/users", tags=["users"], responses=errors(401))
+
+
+@router.get("/me", summary="The current user", operation_id="read_current_user")
+async def read_me(user: CurrentUser) -> UserPublic:
+    return UserPublic.of(user)
+
+
+@router.put(
+    "/me",
+    summary="Change the current user's profile",
+    operation_id="update_current_user",
+)
+async def update_me(body: ProfileUpdate, user: CurrentUser, db: SessionDep) -> UserPublic:
+    return UserPublic.of(await service.update(db, user, body.model_dump(exclude_unset=True)))
+
+
+@router.delete(
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete the current user and end all their sessions",
+    operation_id="delete_current_user",
+    responses=errors(409),
+)
+async def delete_me(user: CurrentUser, db: SessionDep, otp: OtpStoreDep) -> Response:
+    await service.remove(db, user)
+    await forget_codes(otp, user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(
-    "/me",
-    summary="The current user",
-    operation_id="read_current_user",
-    responses={status.HTTP_401_UNAUTHORIZED: {"description": "Missing or invalid token"}},
+    "/", summary="List users, oldest first", operation_id="list_users", responses=errors(403)
 )
-async def read_me(user: CurrentUser) -> UserPublic:
-    return UserPublic.of(user)
+async def list_users(
+    _: AdminUser,
+    db: SessionDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> UserPage:
+    users, total = await service.page(db, offset, limit)
+    items = [UserAdminView.of(user) for user in users]
+    return UserPage(items=items, total=total, offset=offset, limit=limit)
+
+
+@router.get(
+    "/{user_id}",
+    summary="Read a user",
+    operation_id="read_user",
+    responses=errors(403, 404),
+)
+async def read_user(user_id: uuid.UUID, _: AdminUser, db: SessionDep) -> UserAdminView:
+    return UserAdminView.of(await service.by_id(db, user_id))
+
+
+@router.put(
+    "/{user_id}",
+    summary="Change a user's profile or deactivate them",
+    operation_id="update_user",
+    responses=errors(403, 404, 409),
+)
+async def update_user(
+    user_id: uuid.UUID, body: UserAdminUpdate, _: AdminUser, db: SessionDep
+) -> UserAdminView:
+    user = await service.by_id(db, user_id)
+    changes = body.model_dump(exclude_unset=True)
+    return UserAdminView.of(await service.update(db, user, changes))
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a user and end all their sessions",
+    operation_id="delete_user",
+    responses=errors(403, 404, 409),
+)
+async def delete_user(
+    user_id: uuid.UUID, _: AdminUser, db: SessionDep, otp: OtpStoreDep
+) -> Response:
+    user = await service.by_id(db, user_id)
+    await service.remove(db, user)
+    await forget_codes(otp, user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{user_id}/roles/{role_name}",
+    summary="Give a user a role",
+    operation_id="assign_role",
+    responses=errors(403, 404),
+)
+async def assign_role(
+    user_id: uuid.UUID, role_name: str, _: AdminUser, db: SessionDep
+) -> UserAdminView:
+    user = await service.by_id(db, user_id)
+    role = await roles.get_role(db, role_name)
+    return UserAdminView.of(await service.add_role(db, user, role))
+
+
+@router.delete(
+    "/{user_id}/roles/{role_name}",
+    summary="Take a role from a user",
+    operation_id="remove_role",
+    responses=errors(403, 404, 409),
+)
+async def remove_role(
+    user_id: uuid.UUID, role_name: str, _: AdminUser, db: SessionDep
+) -> UserAdminView:
+    user = await service.by_id(db, user_id)
+    role = await roles.get_role(db, role_name)
+    return UserAdminView.of(await service.remove_role(db, user, role))

@@ -1,0 +1,38 @@
+from fastapi import APIRouter, Response, status
+
+from ..auth.dependencies import AdminUser
+from ..core.db import SessionDep
+from ..core.schemas import errors
+from . import service
+from .schemas import RoleCreate, RolePublic
+
+router = APIRouter(prefix="/roles", tags=["roles"], responses=errors(401, 403))
+
+
+@router.get("/", summary="List the roles", operation_id="list_roles")
+async def list_roles(_: AdminUser, db: SessionDep) -> list[RolePublic]:
+    roles = await service.list_roles(db)
+    return [RolePublic.model_validate(role, from_attributes=True) for role in roles]
+
+
+@router.post(
+    "/",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a role",
+    operation_id="create_role",
+    responses=errors(409),
+)
+async def create_role(body: RoleCreate, _: AdminUser, db: SessionDep) -> RolePublic:
+    return RolePublic.model_validate(await service.create_role(db, body), from_attributes=True)
+
+
+@router.delete(
+    "/{role_name}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a role (its assignments go with it)",
+    operation_id="delete_role",
+    responses=errors(404, 409),
+)
+async def delete_role(role_name: str, _: AdminUser, db: SessionDep) -> Response:
+    await service.delete_role(db, role_name)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
