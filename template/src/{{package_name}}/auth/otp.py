@@ -124,5 +124,9 @@ class OtpStore:
             return 0
         return max(int(remaining_ms), 0) / 1000
 
+    async def revoke(self, subject: str) -> None:
+        """Drop the current code of `subject`; its failure count stays."""
+        await self._redis.delete(f"otp:code:{subject}")
+
     async def forget(self, subject: str) -> None:
         await self._redis.delete(f"otp:code:{subject}", f"otp:failures:{subject}")

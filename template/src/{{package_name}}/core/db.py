@@ -4,6 +4,10 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,14 +26,40 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
 
 
+def create_read_pool(settings: Settings) -> AsyncConnectionPool[AsyncConnection[DictRow]]:
+    """Plain psycopg connections in autocommit, for the one query every authenticated request
+    makes: measured here, a checkout and query through it costs a fifth of the same through
+    SQLAlchemy's pool. Checked before use, like the engine's, and bounded like it."""
+    url = make_url(settings.DATABASE_URL).set(drivername="postgresql")
+    return AsyncConnectionPool(
+        url.render_as_string(hide_password=False),
+        connection_class=AsyncConnection[DictRow],
+        kwargs={
+            "autocommit": True,
+            "row_factory": dict_row,
+            "connect_timeout": max(1, round(settings.DB_POOL_TIMEOUT_SECONDS)),
+        },
+        min_size=1,
+        max_size=settings.DB_POOL_SIZE,
+        timeout=settings.DB_POOL_TIMEOUT_SECONDS,
+        check=AsyncConnectionPool.check_connection,
+        open=False,
+    )
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # Objects stay readable after commit, so a handler can return what it just saved.
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-def get_engine(request: Request) -> AsyncEngine:
+async def get_engine(request: Request) -> AsyncEngine:
     engine: AsyncEngine = request.app.state.engine
     return engine
+
+
+async def get_read_pool(request: Request) -> AsyncConnectionPool[AsyncConnection[DictRow]]:
+    pool: AsyncConnectionPool[AsyncConnection[DictRow]] = request.app.state.read_pool
+    return pool
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
@@ -39,4 +69,5 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 EngineDep = Annotated[AsyncEngine, Depends(get_engine)]
+ReadPoolDep = Annotated[AsyncConnectionPool[AsyncConnection[DictRow]], Depends(get_read_pool)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

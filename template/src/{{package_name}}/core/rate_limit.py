@@ -45,7 +45,7 @@ class RateLimiter:
         raise too_many_requests(stats.reset_time - time.time())
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 

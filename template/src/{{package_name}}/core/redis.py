@@ -23,7 +23,7 @@ def create_redis(settings: Settings) -> Redis:
     )
 
 
-def get_redis(request: Request) -> Redis:
+async def get_redis(request: Request) -> Redis:
     redis: Redis = request.app.state.redis
     return redis
 

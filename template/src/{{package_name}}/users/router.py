@@ -16,7 +16,7 @@ router = APIRouter(prefix="/users", tags=["users"], responses=errors(401))
 
 @router.get("/me", summary="The current user", operation_id="read_current_user")
 async def read_me(user: CurrentUser) -> UserPublic:
-    return UserPublic.of(user)
+    return UserPublic.model_validate(user, from_attributes=True)
 
 
 @router.put(
@@ -24,7 +24,8 @@ async def read_me(user: CurrentUser) -> UserPublic:
     summary="Change the current user's profile",
     operation_id="update_current_user",
 )
-async def update_me(body: ProfileUpdate, user: CurrentUser, db: SessionDep) -> UserPublic:
+async def update_me(body: ProfileUpdate, current: CurrentUser, db: SessionDep) -> UserPublic:
+    user = await service.by_id(db, current.id)
     return UserPublic.of(await service.update(db, user, body.model_dump(exclude_unset=True)))
 
 
@@ -35,7 +36,8 @@ async def update_me(body: ProfileUpdate, user: CurrentUser, db: SessionDep) -> U
     operation_id="delete_current_user",
     responses=errors(409),
 )
-async def delete_me(user: CurrentUser, db: SessionDep, otp: OtpStoreDep) -> Response:
+async def delete_me(current: CurrentUser, db: SessionDep, otp: OtpStoreDep) -> Response:
+    user = await service.by_id(db, current.id)
     await service.remove(db, user)
     await forget_codes(otp, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
