@@ -42,6 +42,7 @@ def clean_clone(root: Path) -> Path:
 
 def render_seconds(template: Path, destination: Path) -> float:
     command = [sys.executable, "-m", "copier", "copy", "--quiet", "--defaults", "--trust"]
+    command += ["--vcs-ref", "HEAD"]
     started = time.perf_counter()
     subprocess.run([*command, str(template), str(destination)], check=True, capture_output=True)
     return time.perf_counter() - started

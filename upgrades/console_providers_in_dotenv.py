@@ -28,7 +28,7 @@ def main(sms_provider: str, smtp_chosen: bool) -> None:
         wanted.append("EMAIL_SERVICE_TYPE=console")
     if not wanted:
         return
-    note = "# Added by the FastForge 0.2.0 update: codes go to the log until the provider is set up."
+    note = "# Added by the FastForge 0.2.0 update: codes go to the log until the provider is set."
     env.write_text(text.rstrip("\n") + "\n\n" + "\n".join([note, *wanted]) + "\n")
     print(f"FastForge 0.2.0: added {', '.join(wanted)} to .env")
 

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from ..auth.dependencies import AdminUser, CurrentUser, OtpStoreDep
 from ..auth.service import forget_codes
@@ -9,9 +9,18 @@ from ..core.db import SessionDep
 from ..core.schemas import errors
 from ..roles import service as roles
 from . import service
+from .models import User
 from .schemas import ProfileUpdate, UserAdminUpdate, UserAdminView, UserPage, UserPublic
 
 router = APIRouter(prefix="/users", tags=["users"], responses=errors(401))
+
+
+async def user_in_path(user_id: uuid.UUID, db: SessionDep) -> User:
+    return await service.by_id(db, user_id)
+
+
+# Declared after AdminUser in every route, so a non-admin gets 403 before any lookup.
+UserInPath = Annotated[User, Depends(user_in_path)]
 
 
 @router.get("/me", summary="The current user", operation_id="read_current_user")
@@ -63,8 +72,8 @@ async def list_users(
     operation_id="read_user",
     responses=errors(403, 404),
 )
-async def read_user(user_id: uuid.UUID, _: AdminUser, db: SessionDep) -> UserAdminView:
-    return UserAdminView.of(await service.by_id(db, user_id))
+async def read_user(_: AdminUser, user: UserInPath) -> UserAdminView:
+    return UserAdminView.of(user)
 
 
 @router.put(
@@ -74,9 +83,8 @@ async def read_user(user_id: uuid.UUID, _: AdminUser, db: SessionDep) -> UserAdm
     responses=errors(403, 404, 409),
 )
 async def update_user(
-    user_id: uuid.UUID, body: UserAdminUpdate, _: AdminUser, db: SessionDep
+    body: UserAdminUpdate, _: AdminUser, user: UserInPath, db: SessionDep
 ) -> UserAdminView:
-    user = await service.by_id(db, user_id)
     changes = body.model_dump(exclude_unset=True)
     return UserAdminView.of(await service.update(db, user, changes))
 
@@ -88,10 +96,7 @@ async def update_user(
     operation_id="delete_user",
     responses=errors(403, 404, 409),
 )
-async def delete_user(
-    user_id: uuid.UUID, _: AdminUser, db: SessionDep, otp: OtpStoreDep
-) -> Response:
-    user = await service.by_id(db, user_id)
+async def delete_user(_: AdminUser, user: UserInPath, db: SessionDep, otp: OtpStoreDep) -> Response:
     await service.remove(db, user)
     await forget_codes(otp, user)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -104,9 +109,8 @@ async def delete_user(
     responses=errors(403, 404),
 )
 async def assign_role(
-    user_id: uuid.UUID, role_name: str, _: AdminUser, db: SessionDep
+    role_name: str, _: AdminUser, user: UserInPath, db: SessionDep
 ) -> UserAdminView:
-    user = await service.by_id(db, user_id)
     role = await roles.get_role(db, role_name)
     return UserAdminView.of(await service.add_role(db, user, role))
 
@@ -118,8 +122,7 @@ async def assign_role(
     responses=errors(403, 404, 409),
 )
 async def remove_role(
-    user_id: uuid.UUID, role_name: str, _: AdminUser, db: SessionDep
+    role_name: str, _: AdminUser, user: UserInPath, db: SessionDep
 ) -> UserAdminView:
-    user = await service.by_id(db, user_id)
     role = await roles.get_role(db, role_name)
     return UserAdminView.of(await service.remove_role(db, user, role))
