@@ -48,3 +48,9 @@ def test_rendered_ci_and_dockerfile_pass_the_linters(rendered: Rendered) -> None
     else:
         assert not (rendered.path / ".github").exists()
     run([str(TOOLS / "hadolint"), "--failure-threshold", "info", "Dockerfile"], rendered.path)
+
+
+def test_the_oldest_copier_job_tests_the_declared_minimum() -> None:
+    minimum = yaml.safe_load((REPO_ROOT / "copier.yml").read_text())["_min_copier_version"]
+    workflow = (REPO_ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert f'--with "copier=={minimum}"' in workflow
