@@ -4,9 +4,10 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import jwt
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from ..core.models import utcnow
 
@@ -16,6 +17,8 @@ REQUIRED_CLAIMS = ["sub", "exp", "iat", "jti", "typ", "sid"]
 
 
 class AccessClaims(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     sub: uuid.UUID
     sid: uuid.UUID
     jti: str
@@ -44,6 +47,16 @@ def create_access_token(
 
 
 def decode_access_token(token: str, secret: str) -> AccessClaims:
+    claims = _verified_claims(token, secret)
+    # The signature and claims of a token never change; its validity in time does.
+    if claims.exp <= utcnow():
+        raise InvalidTokenError
+    return claims
+
+
+# A client sends the same token with every request: its signature is checked once per worker.
+@lru_cache(maxsize=4096)
+def _verified_claims(token: str, secret: str) -> AccessClaims:
     try:
         # The algorithm is pinned: a token may not choose how it is checked.
         payload = jwt.decode(
