@@ -57,11 +57,6 @@ async def get_engine(request: Request) -> AsyncEngine:
     return engine
 
 
-async def get_read_pool(request: Request) -> AsyncConnectionPool[AsyncConnection[DictRow]]:
-    pool: AsyncConnectionPool[AsyncConnection[DictRow]] = request.app.state.read_pool
-    return pool
-
-
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
@@ -69,5 +64,4 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 EngineDep = Annotated[AsyncEngine, Depends(get_engine)]
-ReadPoolDep = Annotated[AsyncConnectionPool[AsyncConnection[DictRow]], Depends(get_read_pool)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
