@@ -285,7 +285,10 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
         auth = {"Authorization": f"Bearer {json.loads(tokens)['access_token']}"}
 
         seconds, connections = args.seconds, args.connections
-        # Alternate the two, so that a passing load on the machine hits both alike.
+        # Warm both up (connections, caches, prepared statements), then alternate them, so
+        # that a passing load on the machine hits both alike.
+        await throughput(bare_port, "/", 1, connections, {})
+        await throughput(port, "/users/me", 1, connections, auth)
         rounds = []
         for _ in range(args.rounds):
             bare = await throughput(bare_port, "/", seconds / 2, connections, {})
