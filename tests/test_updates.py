@@ -73,6 +73,12 @@ def update(project: Path, **answers: Any) -> None:
     )
 
 
+def report(project: Path, scenario: str) -> None:
+    """One line for the record (pytest -s shows it): what the update changed, what conflicts."""
+    changed = [line for line in git(project, "status", "--porcelain").splitlines() if line]
+    print(f"\n{scenario}: {len(changed)} files changed, conflicts in {files_with_markers(project)}")
+
+
 def package(project: Path) -> Path:
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     return project / "src" / answers["package_name"]
@@ -136,6 +142,7 @@ def test_update_from_the_previous_release_keeps_owner_edits_and_migrates(
     make_owner_edits(project)
 
     update(project)
+    report(project, f"{previous} -> HEAD, twilio, with owner edits")
 
     assert files_with_markers(project) == []
     assert_owner_edits_kept(project)
@@ -159,6 +166,7 @@ def test_update_from_the_previous_release_equals_a_fresh_render(
 ) -> None:
     project = render(template, tmp_path / "updated", previous, {})
     update(project)
+    report(project, f"{previous} -> HEAD, defaults")
     fresh = render(template, tmp_path / "fresh", TEST_VERSION, {})
     assert files_with_markers(project) == []
     assert sorted(differences(project, fresh)) == []
@@ -170,6 +178,7 @@ def test_changed_answers_give_a_fresh_render_plus_owner_edits(
     project = render(template, tmp_path / "updated", TEST_VERSION, {})
     make_owner_edits(project)
     update(project, **TWILIO)
+    report(project, "HEAD -> HEAD, sms_provider console -> twilio, email_login true -> false")
 
     fresh = render(template, tmp_path / "fresh", TEST_VERSION, TWILIO)
     make_owner_edits(fresh)
@@ -182,6 +191,7 @@ def test_update_to_the_same_version_changes_nothing(template: Path, tmp_path: Pa
     project = render(template, tmp_path / "service", TEST_VERSION, {})
     make_owner_edits(project)
     update(project)
+    report(project, "HEAD -> HEAD, with owner edits")
     assert git(project, "status", "--porcelain") == ""
 
 
@@ -192,6 +202,7 @@ def test_a_conflict_shows_as_inline_markers(template: Path, previous: str, tmp_p
     commit(project, "Owner edits a line the template rewrites")
 
     update(project)
+    report(project, f"{previous} -> HEAD, owner edit on a line the template rewrites")
 
     assert files_with_markers(project) == [str(main.relative_to(project))]
     text = main.read_text()
