@@ -1,13 +1,15 @@
 """Speed of the rendered defaults next to a bare FastAPI app, measured in one run.
 
-    uv run python benchmarks/auth_speed.py [--seconds 8] [--connections 32] [--rounds 5]
+    uv run python benchmarks/auth_speed.py [--rounds 12] [--round-seconds 1.5] [--seconds 8]
 
 Renders the defaults from a clean clone of the committed template, serves them with one
 uvicorn worker next to a bare FastAPI app on the same interpreter, against a PostgreSQL and a
 Redis this script starts (or TEST_DATABASE_URL / TEST_REDIS_URL), and reports:
 
 - authenticated GET /users/me throughput as a share of the bare app's GET throughput
-  (goal: at least 20 %);
+  (goal: at least 20 %), as the median of short rounds that alternate the two apps, so that
+  both meet the same machine (on a shared host its speed drifts within seconds), with the CPU
+  time each server spent per request, which shows whether the server or the load was the limit;
 - GET /health p99 latency while 16 clients log in with codes, then while 16 log in with
   passwords (goal: under 10 ms each).
 
@@ -32,6 +34,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import copier
@@ -75,8 +78,18 @@ def render_defaults(workdir: Path) -> Path:
     return project
 
 
+class Server(NamedTuple):
+    port: int
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def uvicorn(project: Path, target: str, env: dict[str, str], log: Path) -> Iterator[int]:
+def uvicorn(project: Path, target: str, env: dict[str, str], log: Path) -> Iterator[Server]:
     port = free_port()
     python = project / ".venv" / "bin" / "python"
     command = [str(python), "-m", "uvicorn", target, "--port", str(port), "--workers", "1"]
@@ -93,7 +106,7 @@ def uvicorn(project: Path, target: str, env: dict[str, str], log: Path) -> Itera
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(log.read_text()) from None
                 time.sleep(0.1)
-        yield port
+        yield Server(port, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -265,6 +278,24 @@ def p99(latencies: list[float]) -> float:
     return statistics.quantiles(latencies, n=100)[98] * 1000
 
 
+class Round(NamedTuple):
+    """One app under load for a while: requests per second, server CPU seconds per request."""
+
+    rate: float
+    cpu_per_request: float
+
+    @classmethod
+    async def run(
+        cls, server: Server, path: str, seconds: float, connections: int, headers: dict[str, str]
+    ) -> Round:
+        cpu = server.cpu_seconds()
+        rate = await throughput(server.port, path, seconds, connections, headers)
+        return cls(rate, (server.cpu_seconds() - cpu) / (rate * seconds))
+
+    def __str__(self) -> str:
+        return f"{self.rate:6.0f} req/s, {self.cpu_per_request * 1e6:4.0f} µs server CPU/req"
+
+
 async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) -> None:
     bare_dir = project / "bench_bare"
     bare_dir.mkdir(exist_ok=True)
@@ -272,9 +303,10 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
     bare_env = {**env, "PYTHONPATH": str(bare_dir)}
     log = project / "bench-server.log"
     with (
-        uvicorn(project, "bare_app:app", bare_env, project / "bench-bare.log") as bare_port,
-        uvicorn(project, f"{PACKAGE}.main:create_app", env, log) as port,
+        uvicorn(project, "bare_app:app", bare_env, project / "bench-bare.log") as bare_server,
+        uvicorn(project, f"{PACKAGE}.main:create_app", env, log) as server,
     ):
+        port = server.port
         reader = CodeReader(log)
         password = "benchmark password 1"
         await set_passwords(port, reader, password)
@@ -284,16 +316,16 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
         _, tokens = await connection.request("POST", "/auth/login", body, form)
         auth = {"Authorization": f"Bearer {json.loads(tokens)['access_token']}"}
 
-        seconds, connections = args.seconds, args.connections
-        # Warm both up (connections, caches, prepared statements), then alternate them, so
-        # that a passing load on the machine hits both alike.
-        await throughput(bare_port, "/", 1, connections, {})
+        slice_, connections = args.round_seconds, args.connections
+        # Warm both up (connections, caches, prepared statements), then alternate them.
+        await throughput(bare_server.port, "/", 1, connections, {})
         await throughput(port, "/users/me", 1, connections, auth)
         rounds = []
         for _ in range(args.rounds):
-            bare = await throughput(bare_port, "/", seconds / 2, connections, {})
-            me = await throughput(port, "/users/me", seconds / 2, connections, auth)
+            bare = await Round.run(bare_server, "/", slice_, connections, {})
+            me = await Round.run(server, "/users/me", slice_, connections, auth)
             rounds.append((bare, me))
+        seconds = args.seconds
         code_latencies, code_count = await under_load(
             port, seconds, lambda stop: code_logins(port, reader, stop)
         )
@@ -303,11 +335,13 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
 
     for number, (bare, me) in enumerate(rounds, start=1):
         print(
-            f"round {number}: bare FastAPI GET / {bare:6.0f} req/s, GET /users/me (bearer) "
-            f"{me:6.0f} req/s: {me / bare:.1%}"
+            f"round {number:2}: bare GET / {bare}; GET /users/me (bearer) {me}: "
+            f"{me.rate / bare.rate:.1%}"
         )
-    ratio = statistics.median(me / bare for bare, me in rounds)
+    ratio = statistics.median(me.rate / bare.rate for bare, me in rounds)
+    cpu_ratio = statistics.median(bare.cpu_per_request / me.cpu_per_request for bare, me in rounds)
     print(f"GET /users/me / bare GET, median of {len(rounds)} rounds: {ratio:.1%} (goal >= 20%)")
+    print(f"  (server CPU per bare GET / per GET /users/me, median: {cpu_ratio:.1%})")
     for name, latencies, count in (
         ("code", code_latencies, code_count),
         ("password", password_latencies, password_count),
@@ -321,9 +355,10 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--round-seconds", type=float, default=1.5, help="per app and round")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=8, help="of each login load")
     args = parser.parse_args()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as workdir:
         project = render_defaults(Path(workdir))
