@@ -3,6 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from ..auth.current_user import AuthenticatedUser
 from ..auth.dependencies import AdminUser, CurrentUser, OtpStoreDep
 from ..auth.service import forget_codes
 from ..core.db import SessionDep
@@ -23,9 +24,11 @@ async def user_in_path(user_id: uuid.UUID, db: SessionDep) -> User:
 UserInPath = Annotated[User, Depends(user_in_path)]
 
 
-@router.get("/me", summary="The current user", operation_id="read_current_user")
-async def read_me(user: CurrentUser) -> UserPublic:
-    return UserPublic.model_validate(user, from_attributes=True)
+@router.get(
+    "/me", response_model=UserPublic, summary="The current user", operation_id="read_current_user"
+)
+async def read_me(user: CurrentUser) -> AuthenticatedUser:
+    return user
 
 
 @router.put(
