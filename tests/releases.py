@@ -25,10 +25,11 @@ def git(clone: Path, *args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
-def previous_release(clone: Path) -> str:
-    """The tag of the newest release before HEAD, tagging its recorded commit where tags were
-    not kept."""
+def releases_before_head(clone: Path) -> list[str]:
+    """The tags of the releases before HEAD, newest first, tagging their recorded commits
+    where tags were not kept."""
     head = git(clone, "rev-parse", "HEAD")
+    tags = []
     for version, commit in releases():
         tag = f"v{version}"
         sha = git(clone, "rev-parse", f"{tag}^{{commit}}") or (
@@ -38,5 +39,7 @@ def previous_release(clone: Path) -> str:
             continue
         if not git(clone, "rev-parse", tag):
             git(clone, "tag", tag, sha)
-        return tag
-    raise LookupError("CHANGELOG.md names no release before HEAD")
+        tags.append(tag)
+    if not tags:
+        raise LookupError("CHANGELOG.md names no release before HEAD")
+    return tags

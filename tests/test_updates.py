@@ -19,7 +19,7 @@ import yaml
 
 from . import services
 from .conftest import TEST_VERSION, project_env, run
-from .releases import previous_release
+from .releases import releases_before_head
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,13 @@ def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def previous(template: Path) -> str:
-    return previous_release(template)
+    return releases_before_head(template)[0]
+
+
+@pytest.fixture(scope="module")
+def first(template: Path) -> str:
+    """The first release: older than every migration, and the furthest from HEAD."""
+    return releases_before_head(template)[-1]
 
 
 def git(project: Path, *args: str) -> str:
@@ -134,15 +140,15 @@ def differences(left: Path, right: Path) -> Iterator[str]:
         pending += [(sub, prefix / name) for name, sub in current.subdirs.items()]
 
 
-def test_update_from_the_previous_release_keeps_owner_edits_and_migrates(
-    template: Path, previous: str, tmp_path: Path
+def test_update_from_the_first_release_keeps_owner_edits_and_migrates(
+    template: Path, first: str, tmp_path: Path
 ) -> None:
-    project = render(template, tmp_path / "service", previous, TWILIO)
+    project = render(template, tmp_path / "service", first, TWILIO)
     assert "SMS_SERVICE_TYPE" not in (project / ".env").read_text()
     make_owner_edits(project)
 
     update(project)
-    report(project, f"{previous} -> HEAD, twilio, with owner edits")
+    report(project, f"{first} -> HEAD, twilio, with owner edits")
 
     assert files_with_markers(project) == []
     assert_owner_edits_kept(project)
@@ -197,14 +203,15 @@ def test_update_to_the_same_version_changes_nothing(template: Path, tmp_path: Pa
     assert git(project, "status", "--porcelain") == ""
 
 
-def test_a_conflict_shows_as_inline_markers(template: Path, previous: str, tmp_path: Path) -> None:
-    project = render(template, tmp_path / "service", previous, {})
+def test_a_conflict_shows_as_inline_markers(template: Path, first: str, tmp_path: Path) -> None:
+    # From the first release: the lines around the edited one have changed since.
+    project = render(template, tmp_path / "service", first, {})
     main = package(project) / "main.py"
     edit(main, "app.include_router(health_router)", "app.include_router(health_router)  # ours")
     commit(project, "Owner edits a line the template rewrites")
 
     update(project)
-    report(project, f"{previous} -> HEAD, owner edit on a line the template rewrites")
+    report(project, f"{first} -> HEAD, owner edit on a line the template rewrites")
 
     assert files_with_markers(project) == [str(main.relative_to(project))]
     text = main.read_text()
