@@ -1,4 +1,4 @@
-"""The async database engine and the per-request session."""
+"""The async database engine, the per-request session, and the identity query's pool."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -27,11 +27,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
 def create_read_pool(settings: Settings) -> "asyncpg.Pool[asyncpg.Record]":
     """asyncpg connections for the one query every authenticated request makes.
 
-    That request is the service's most frequent, and its database step costs the most CPU:
-    measured here under load, a checkout and query through asyncpg's pool costs about a third
-    of the same through psycopg's pool, and a fifth of the same through SQLAlchemy's. Bounded
-    like the engine; opens no connection until the first request needs one, so the service
-    starts, and says so, while PostgreSQL is down."""
+    That request is the service's most frequent, and its database step its dearest part:
+    measured here under load, that step costs about 40 % less CPU through asyncpg's pool than
+    through psycopg's, which already cost a fifth of SQLAlchemy's. Bounded like the engine;
+    opens no connection until a request needs one, so the service starts, and says so, while
+    PostgreSQL is down."""
     url = make_url(settings.DATABASE_URL).set(drivername="postgresql")
     return asyncpg.create_pool(
         url.render_as_string(hide_password=False),
