@@ -24,7 +24,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
 
 
-def create_read_pool(settings: Settings) -> "asyncpg.Pool[asyncpg.Record]":
+# Lazily evaluated: asyncpg's classes are generic in its type stubs only.
+type ReadPool = asyncpg.Pool[asyncpg.Record]
+
+
+def create_read_pool(settings: Settings) -> ReadPool:
     """asyncpg connections for the one query every authenticated request makes.
 
     That request is the service's most frequent, and its database step its dearest part:
