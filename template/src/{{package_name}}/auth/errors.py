@@ -1,9 +1,31 @@
-"""The one answer every failed authentication gets."""
-
-from fastapi import HTTPException, status
+from ..core.errors import DomainError
 
 
-def unauthorized(detail: str = "Could not validate credentials") -> HTTPException:
-    return HTTPException(
-        status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"}
-    )
+class PasswordRequiredError(DomainError):
+    """The account has a password: changing it takes the current one."""
+
+    code = "password_required"
+    detail = "current_password is required to change the password"
+
+
+class WrongPasswordError(DomainError):
+    """`current_password` is not the account's password."""
+
+    code = "wrong_password"
+    detail = "current_password is wrong"
+
+
+class BootstrapDisabledError(DomainError):
+    """ADMIN_SECRET_KEY is not set: the admin bootstrap is turned off."""
+
+    status = 403
+    code = "admin_bootstrap_disabled"
+    detail = "The admin bootstrap is turned off"
+
+
+class InvalidSecretKeyError(DomainError):
+    """The secret key is not ADMIN_SECRET_KEY."""
+
+    status = 403
+    code = "invalid_secret_key"
+    detail = "Invalid secret key"

@@ -1,22 +1,15 @@
 """Rate limits kept in Redis by the `limits` library, so every worker and instance shares them."""
 
-import math
 import time
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from limits import parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
-
-def too_many_requests(retry_after: float) -> HTTPException:
-    return HTTPException(
-        status.HTTP_429_TOO_MANY_REQUESTS,
-        detail="Too many requests; try again later",
-        headers={"Retry-After": str(max(1, math.ceil(retry_after)))},
-    )
+from .errors import TooManyRequestsError
 
 
 def storage_uri(redis_url: str) -> str:
@@ -37,12 +30,12 @@ class RateLimiter:
         self._limiter = MovingWindowRateLimiter(storage)
 
     async def hit(self, limit: str, *key: str) -> None:
-        """Count one request against `limit` for `key`; raise 429 once it is spent."""
+        """Count one request against `limit` for `key`; refuse it once the limit is spent."""
         item = parse(limit)
         if await self._limiter.hit(item, *key):
             return
         stats = await self._limiter.get_window_stats(item, *key)
-        raise too_many_requests(stats.reset_time - time.time())
+        raise TooManyRequestsError(stats.reset_time - time.time())
 
 
 async def get_rate_limiter(request: Request) -> RateLimiter:

@@ -1,22 +1,53 @@
+"""The bodies every package answers with: a plain message, and errors with their documentation."""
+
 from typing import Any
 
-from fastapi import status
 from pydantic import BaseModel
 
+from .errors import DomainError, InvalidInputError
 
-class ErrorDetail(BaseModel):
+OpenApiResponses = dict[int | str, dict[str, Any]]
+# Headers a refusal of that status carries.
+HEADERS = {
+    401: {"WWW-Authenticate": {"description": "`Bearer`", "schema": {"type": "string"}}},
+    405: {"Allow": {"description": "The methods the path takes", "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+}
+
+
+class Message(BaseModel):
+    message: str
+
+
+class ErrorBody(BaseModel):
     detail: str
+    code: str
 
 
-def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for error statuses, each with FastAPI's `{"detail": ...}` body."""
-    descriptions = {
-        status.HTTP_400_BAD_REQUEST: "The request cannot be carried out as it stands",
-        status.HTTP_401_UNAUTHORIZED: "Missing or invalid credentials",
-        status.HTTP_403_FORBIDDEN: "Not allowed for this user",
-        status.HTTP_404_NOT_FOUND: "No such resource",
-        status.HTTP_409_CONFLICT: "Conflicts with the current state",
-        status.HTTP_429_TOO_MANY_REQUESTS: "Rate limited; see Retry-After",
-        status.HTTP_503_SERVICE_UNAVAILABLE: "A dependency is unavailable",
-    }
-    return {code: {"model": ErrorDetail, "description": descriptions[code]} for code in codes}
+class InvalidField(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidInputBody(ErrorBody):
+    errors: list[InvalidField]
+
+
+def responses(*refusals: type[DomainError]) -> OpenApiResponses:
+    """OpenAPI `responses` for the refusals a route can answer, with each status's codes."""
+    by_status: dict[int, list[type[DomainError]]] = {}
+    for refusal in refusals:
+        by_status.setdefault(refusal.status, []).append(refusal)
+    documented: OpenApiResponses = {}
+    for status, group in sorted(by_status.items()):
+        model = InvalidInputBody if status == InvalidInputError.status else ErrorBody
+        lines = sorted({f"`{refusal.code}`: {summary(refusal)}" for refusal in group})
+        documented[status] = {"model": model, "description": "<br>".join(lines)}
+        if status in HEADERS:
+            documented[status]["headers"] = HEADERS[status]
+    return documented
+
+
+def summary(refusal: type[DomainError]) -> str:
+    return (refusal.__doc__ or refusal.detail).strip().splitlines()[0]

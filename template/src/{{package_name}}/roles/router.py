@@ -1,12 +1,17 @@
 from fastapi import APIRouter, Response, status
 
-from ..auth.dependencies import AdminUser
 from ..core.db import SessionDep
-from ..core.schemas import errors
+from ..core.errors import InvalidInputError, NotAuthenticatedError
+from ..core.schemas import responses
+from ..identity.dependencies import AdminUser
+from ..identity.errors import AdminRequiredError
 from . import service
+from .errors import BuiltInRoleError, RoleExistsError, RoleNotFoundError
 from .schemas import RoleCreate, RolePublic
 
-router = APIRouter(prefix="/roles", tags=["roles"], responses=errors(401, 403))
+router = APIRouter(
+    prefix="/roles", tags=["roles"], responses=responses(NotAuthenticatedError, AdminRequiredError)
+)
 
 
 @router.get("/", summary="List the roles", operation_id="list_roles")
@@ -20,7 +25,7 @@ async def list_roles(_: AdminUser, db: SessionDep) -> list[RolePublic]:
     status_code=status.HTTP_201_CREATED,
     summary="Create a role",
     operation_id="create_role",
-    responses=errors(409),
+    responses=responses(RoleExistsError, InvalidInputError),
 )
 async def create_role(body: RoleCreate, _: AdminUser, db: SessionDep) -> RolePublic:
     return RolePublic.model_validate(await service.create_role(db, body), from_attributes=True)
@@ -31,7 +36,7 @@ async def create_role(body: RoleCreate, _: AdminUser, db: SessionDep) -> RolePub
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a role (its assignments go with it)",
     operation_id="delete_role",
-    responses=errors(404, 409),
+    responses=responses(RoleNotFoundError, BuiltInRoleError, InvalidInputError),
 )
 async def delete_role(role_name: str, _: AdminUser, db: SessionDep) -> Response:
     await service.delete_role(db, role_name)

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import ROLE_NAME_PATTERN
+from ..models.roles import ROLE_NAME_PATTERN
 
 RoleName = Annotated[
     str,

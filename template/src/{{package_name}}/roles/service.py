@@ -1,12 +1,13 @@
-from fastapi import HTTPException, status
+"""Roles: listed, created, looked up and deleted; the commit is the caller's."""
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from .models import ADMIN_ROLE, USER_ROLE, Role
+from ..models.roles import ADMIN_ROLE, USER_ROLE, Role
+from .errors import BuiltInRoleError, RoleExistsError, RoleNotFoundError
 from .schemas import RoleCreate
 
-# Seeded by the migrations; the service itself relies on them.
 BUILT_IN = frozenset({USER_ROLE, ADMIN_ROLE})
 
 
@@ -17,7 +18,7 @@ async def list_roles(db: AsyncSession) -> list[Role]:
 async def get_role(db: AsyncSession, name: str) -> Role:
     role = (await db.exec(select(Role).where(col(Role.name) == name))).first()
     if role is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"No role named {name!r}")
+        raise RoleNotFoundError(name)
     return role
 
 
@@ -25,17 +26,13 @@ async def create_role(db: AsyncSession, data: RoleCreate) -> Role:
     role = Role(name=data.name, description=data.description)
     db.add(role)
     try:
-        await db.commit()
+        await db.flush()
     except IntegrityError:
-        await db.rollback()
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, detail=f"A role named {data.name!r} exists"
-        ) from None
+        raise RoleExistsError(data.name) from None
     return role
 
 
 async def delete_role(db: AsyncSession, name: str) -> None:
     if name in BUILT_IN:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=f"The {name!r} role is built in")
+        raise BuiltInRoleError(name)
     await db.delete(await get_role(db, name))
-    await db.commit()

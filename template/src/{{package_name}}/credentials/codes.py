@@ -1,0 +1,53 @@
+"""One-time codes as the login and verification flows use them: issued within the limits,
+delivered or discarded, spent or counted as a wrong guess."""
+
+import logging
+from collections.abc import Awaitable
+
+from ..core.config import Settings
+from ..core.errors import DomainError
+from ..core.rate_limit import RateLimiter
+from ..notifications.errors import DeliveryError
+from .code_store import CodeStore, Outcome
+from .errors import DeliveryFailedError, InvalidCredentialsError, TooManyAttemptsError
+
+logger = logging.getLogger(__name__)
+
+
+def login_subject(identifier: str) -> str:
+    """The subject of the login codes sent to a phone number or an e-mail address."""
+    return f"login:{identifier}"
+
+
+async def issue_code(
+    codes: CodeStore, limiter: RateLimiter, settings: Settings, subject: str, recipient: str
+) -> str:
+    """A fresh code, unless the subject is locked out or its recipient had enough codes."""
+    if locked_for := await codes.lockout_seconds(subject):
+        raise TooManyAttemptsError(locked_for)
+    await limiter.hit(settings.OTP_SEND_LIMIT, "otp-send", recipient)
+    return await codes.issue(subject)
+
+
+async def deliver(codes: CodeStore, subject: str, sending: Awaitable[None]) -> None:
+    """Await the sending; if it fails, the code dies with it and DeliveryFailedError is raised."""
+    try:
+        await sending
+    except DeliveryError:
+        await codes.revoke(subject)
+        logger.exception("a code for %s could not be delivered", subject.split(":", 1)[0])
+        raise DeliveryFailedError from None
+
+
+async def check_code(
+    codes: CodeStore,
+    subject: str,
+    code: str,
+    wrong: type[DomainError] = InvalidCredentialsError,
+) -> None:
+    """Spend `code`, or raise: `wrong` when it is wrong, TooManyAttemptsError while locked out."""
+    verdict = await codes.verify(subject, code)
+    if verdict.outcome is Outcome.LOCKED:
+        raise TooManyAttemptsError(verdict.retry_after_seconds)
+    if verdict.outcome is Outcome.REJECTED:
+        raise wrong

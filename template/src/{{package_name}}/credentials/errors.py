@@ -1,0 +1,23 @@
+from ..core.errors import DomainError, NotAuthenticatedError, TooManyRequestsError
+
+
+class InvalidCredentialsError(NotAuthenticatedError):
+    """Wrong code, wrong password or unknown user: one answer for all three."""
+
+    code = "invalid_credentials"
+    detail = "Invalid credentials"
+
+
+class TooManyAttemptsError(TooManyRequestsError):
+    """Too many wrong codes for this identifier: locked out until the window ends."""
+
+    code = "too_many_attempts"
+    detail = "Too many attempts; try again later"
+
+
+class DeliveryFailedError(DomainError):
+    """The code could not be sent; it was discarded."""
+
+    status = 503
+    code = "delivery_failed"
+    detail = "The code could not be sent; try again later"

@@ -1,0 +1,42 @@
+"""Who is calling, for the routes that need to know: the bearer token's live user, or an admin."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from ..core.config import Settings
+from ..core.errors import NotAuthenticatedError
+from .caller import Caller, load
+from .errors import AdminRequiredError
+from .tokens import InvalidTokenError, decode_access_token
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login")
+
+
+async def current_user(request: Request, token: Annotated[str, Depends(oauth2_scheme)]) -> Caller:
+    # Every authenticated request comes through here, and each dependency FastAPI resolves has
+    # a cost: this one reads the settings and the read pool off the app state itself.
+    state = request.app.state
+    settings: Settings = state.settings
+    try:
+        claims = decode_access_token(token, settings.SECRET_KEY.get_secret_value())
+    except InvalidTokenError:
+        raise NotAuthenticatedError from None
+    caller = await load(state.read_pool, claims, settings.DB_POOL_TIMEOUT_SECONDS)
+    if caller is None:
+        raise NotAuthenticatedError
+    return caller
+
+
+CurrentUser = Annotated[Caller, Depends(current_user)]
+
+
+async def admin_user(caller: CurrentUser) -> Caller:
+    """The current user if the database says they hold the admin role right now."""
+    if not caller.is_admin:
+        raise AdminRequiredError
+    return caller
+
+
+AdminUser = Annotated[Caller, Depends(admin_user)]

@@ -1,0 +1,69 @@
+"""Access tokens: HS256 JWTs naming the user and the session."""
+
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import jwt
+from pydantic import BaseModel, ConfigDict
+
+from ..core.clock import utcnow
+
+ALGORITHM = "HS256"
+ACCESS_TYPE = "access"
+REQUIRED_CLAIMS = ["sub", "exp", "iat", "jti", "typ", "sid"]
+
+
+class AccessClaims(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sub: uuid.UUID
+    sid: uuid.UUID
+    jti: str
+    typ: str
+    iat: datetime
+    exp: datetime
+
+
+class InvalidTokenError(Exception):
+    pass
+
+
+def create_access_token(
+    user_id: uuid.UUID, session_id: uuid.UUID, secret: str, lifetime: timedelta
+) -> str:
+    now = utcnow()
+    claims = {
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "jti": secrets.token_hex(16),
+        "typ": ACCESS_TYPE,
+        "iat": now,
+        "exp": now + lifetime,
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_access_token(token: str, secret: str) -> AccessClaims:
+    claims = _verified_claims(token, secret)
+    # The signature and claims of a token never change; its validity in time does.
+    if claims.exp <= utcnow():
+        raise InvalidTokenError
+    return claims
+
+
+# A client sends the same token with every request: its signature is checked once per worker.
+@lru_cache(maxsize=4096)
+def _verified_claims(token: str, secret: str) -> AccessClaims:
+    try:
+        # The algorithm is pinned: a token may not choose how it is checked.
+        payload = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": REQUIRED_CLAIMS}
+        )
+        claims = AccessClaims.model_validate(payload)
+    except (jwt.PyJWTError, ValueError) as error:
+        raise InvalidTokenError from error
+    if claims.typ != ACCESS_TYPE:
+        raise InvalidTokenError
+    return claims

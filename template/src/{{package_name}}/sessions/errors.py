@@ -1,0 +1,14 @@
+from ..core.errors import NotAuthenticatedError
+
+
+class InvalidRefreshTokenError(NotAuthenticatedError):
+    """The refresh token is unknown, expired or spent, or its session has ended."""
+
+    code = "invalid_refresh_token"
+    detail = "Invalid refresh token"
+
+
+class RefreshTokenReusedError(InvalidRefreshTokenError):
+    """A spent refresh token came back: its session ends, and stays ended though this fails."""
+
+    keeps_changes = True

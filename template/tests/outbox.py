@@ -1,0 +1,23 @@
+"""A sender for both channels that keeps the codes it is given, for the tests to read back."""
+
+
+class Outbox:
+    """Stands in for the SMS and e-mail senders; `messages()` is what recipients would read."""
+
+    def __init__(self) -> None:
+        self._sent: list[tuple[str, str]] = []
+
+    async def send_code(self, recipient: str, code: str, *_: object) -> None:
+        self._sent.append((recipient, code))
+
+    def messages(self) -> list[tuple[str, str]]:
+        """(recipient, code) of every message sent so far, oldest first."""
+        return list(self._sent)
+
+    def codes_for(self, recipient: str) -> list[str]:
+        return [code for to, code in self._sent if to == recipient]
+
+    def last_code(self, recipient: str) -> str:
+        codes = self.codes_for(recipient)
+        assert codes, f"no code was sent to {recipient}"
+        return codes[-1]
