@@ -14,11 +14,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+NOTE = "# Added by the FastForge 0.2.0 update: codes go to the log until the provider is set."
 
-def main(sms_provider: str, smtp_chosen: bool) -> None:
-    env = Path(".env")
+
+def add_console_providers(env: Path, sms_provider: str, smtp_chosen: bool) -> list[str]:
+    """Append the console lines `env` lacks for the chosen providers; the lines added."""
     if not env.exists():
-        return
+        return []
     text = env.read_text()
     settings = {line.split("=", 1)[0].strip() for line in text.splitlines() if "=" in line}
     wanted = []
@@ -26,12 +28,11 @@ def main(sms_provider: str, smtp_chosen: bool) -> None:
         wanted.append("SMS_SERVICE_TYPE=console")
     if smtp_chosen and "EMAIL_SERVICE_TYPE" not in settings:
         wanted.append("EMAIL_SERVICE_TYPE=console")
-    if not wanted:
-        return
-    note = "# Added by the FastForge 0.2.0 update: codes go to the log until the provider is set."
-    env.write_text(text.rstrip("\n") + "\n\n" + "\n".join([note, *wanted]) + "\n")
-    print(f"FastForge 0.2.0: added {', '.join(wanted)} to .env")
+    if wanted:
+        env.write_text(text.rstrip("\n") + "\n\n" + "\n".join([NOTE, *wanted]) + "\n")
+    return wanted
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2] == "True")
+    if added := add_console_providers(Path(".env"), sys.argv[1], sys.argv[2] == "True"):
+        print(f"FastForge 0.2.0: added {', '.join(added)} to .env")
