@@ -1,47 +1,18 @@
-"""Fixtures that render the template from a clean clone and prepare each variant."""
+"""Fixtures: the committed template, and each variant of the catalogue rendered and synced."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import tempfile
-from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import copier
 import pytest
-import yaml
 
 from . import services
+from .projects import TEST_VERSION, VARIANTS, Rendered, Variant, clean_clone
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-VARIANTS_DIR = Path(__file__).parent / "variants"
-# The clean clone is tagged above any release, so that Copier renders exactly its HEAD.
-TEST_VERSION = "v99.0.0"
 SERVICES = pytest.StashKey[ExitStack]()
-
-
-@dataclass(frozen=True)
-class Variant:
-    name: str
-    answers: dict[str, Any]
-    redis_db: int
-
-
-def load_variants() -> list[Variant]:
-    files = sorted(VARIANTS_DIR.glob("*.yml"))
-    # Redis DB 0 stays unused, so no variant shares a database with anything else.
-    return [
-        Variant(path.stem, yaml.safe_load(path.read_text()) or {}, redis_db=index)
-        for index, path in enumerate(files, start=1)
-    ]
-
-
-VARIANTS = load_variants()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -60,80 +31,26 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "variant" in metafunc.fixturenames:
-        # Every check of one variant runs on one worker, in order, sharing one render.
-        metafunc.parametrize(
-            "variant",
-            [pytest.param(v, id=v.name, marks=pytest.mark.xdist_group(v.name)) for v in VARIANTS],
-        )
+        # A test module's fixtures of one variant live until its last test of that variant.
+        metafunc.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS], scope="module")
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    """Run a command; on failure, fail the test with everything it printed."""
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    output = result.stdout + result.stderr
-    if result.returncode != 0:
-        pytest.fail(f"{' '.join(args)} exited {result.returncode} in {cwd}:\n{output}")
-    return output
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Every test of one variant on one worker, in order, sharing one render and its database;
+    every other test wherever there is room."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByVariant(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((v.name for v in VARIANTS if nodeid.endswith(f"[{v.name}]")), nodeid)
+
+    return ByVariant(config, log)
 
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A clean clone of the committed template: what users get, never the dirty work tree."""
-    clone = tmp_path_factory.mktemp("template") / "fastforge"
-    run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO_ROOT), str(clone)], REPO_ROOT)
-    run(["git", "tag", TEST_VERSION], clone)
-    return clone
-
-
-def render(template: Path, destination: Path, answers: dict[str, Any]) -> Path:
-    copier.run_copy(
-        str(template),
-        destination,
-        data=answers,
-        defaults=True,
-        unsafe=True,
-        quiet=True,
-        vcs_ref=TEST_VERSION,
-    )
-    return destination
-
-
-def project_env(**extra: str) -> dict[str, str]:
-    """The environment of a rendered project's commands: this session's venv and pytest left out."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key != "VIRTUAL_ENV" and not key.startswith(("PYTEST_", "UV_PROJECT_ENVIRONMENT"))
-    }
-    env.update(extra)
-    return env
-
-
-@dataclass
-class Rendered:
-    variant: Variant
-    path: Path
-    database_url: str
-    redis_url: str
-
-    @cached_property
-    def answers(self) -> dict[str, Any]:
-        """The answers as Copier recorded them: the variant's, completed by the defaults."""
-        answers: dict[str, Any] = yaml.safe_load((self.path / ".copier-answers.yml").read_text())
-        return answers
-
-    @property
-    def package(self) -> str:
-        return str(self.answers["package_name"])
-
-    def run(self, *args: str, **env: str) -> str:
-        return run(["uv", "run", "--no-sync", *args], self.path, project_env(**env))
-
-    def files(self) -> Iterator[Path]:
-        skipped = {".venv", ".git", ".pytest_cache", ".ruff_cache", ".mypy_cache", "__pycache__"}
-        for path in self.path.rglob("*"):
-            if path.is_file() and not skipped & set(path.relative_to(self.path).parts):
-                yield path
+    return clean_clone(tmp_path_factory.mktemp("template") / "fastforge")
 
 
 @pytest.fixture(scope="session")
@@ -141,21 +58,23 @@ def renders() -> dict[str, Rendered]:
     return {}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def rendered(
-    template: Path,
-    variant: Variant,
-    renders: dict[str, Rendered],
-    tmp_path_factory: pytest.TempPathFactory,
+    template: Path, variant: Variant, renders: dict[str, Rendered], copie_session: Any
 ) -> Rendered:
-    """The variant rendered, its environment synced, and a fresh database and Redis DB for it."""
+    """The variant rendered and synced, with a fresh database and Redis database of its own."""
     if variant.name not in renders:
-        path = render(template, tmp_path_factory.mktemp(variant.name) / "service", variant.answers)
-        run(["uv", "sync", "--quiet"], path, project_env())
-        renders[variant.name] = Rendered(
-            variant,
-            path,
-            database_url=services.fresh_database(f"variant_{variant.name.replace('-', '_')}"),
-            redis_url=services.redis_database(variant.redis_db),
+        result = copie_session.copy(
+            extra_answers=variant.answers, template_dir=template, vcs_ref=TEST_VERSION
         )
+        if result.exception is not None:
+            raise result.exception
+        project = Rendered(
+            result.project_dir,
+            variant,
+            database_url=services.fresh_database(f"variant_{variant.name.replace('-', '_')}"),
+            redis_url=services.fresh_redis_database(),
+        )
+        project.sync()
+        renders[variant.name] = project
     return renders[variant.name]

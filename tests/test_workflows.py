@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import REPO_ROOT, VARIANTS, Rendered, run
+from .projects import REPO_ROOT, VARIANTS, Rendered, run
 
 TOOLS = Path(sys.executable).parent
 

@@ -1,4 +1,6 @@
-"""Each variant served by uvicorn with two workers, walked through over HTTP like a client would.
+"""Each variant as production runs it: the wheel installed alone, without the development
+dependencies, migrated and served by uvicorn with two workers from outside the source tree (as
+the Docker image does, with no Docker engine needed), and walked through over HTTP.
 
 The parallel parts print their figures (run with -s to see them): how many of 30 wrong guesses
 were evaluated, how many of 20 redemptions of one code succeeded, how many of 10 refreshes of
@@ -10,13 +12,14 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from . import services
-from .conftest import VARIANTS, Rendered, project_env
-from .served import Server, serve
+from .projects import CommandFailed, Rendered, project_env, run
+from .servers import Server, serve
 
 pytestmark = pytest.mark.slow
 
@@ -25,15 +28,28 @@ MAX_ATTEMPTS = 3
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def server(rendered: Rendered) -> Iterator[Server]:
-    # A database and Redis DB of its own: the variant's suite empties the others.
-    redis_db = rendered.variant.redis_db + len(VARIANTS)
-    assert redis_db < 16
+@pytest.fixture(scope="module")
+def installed(rendered: Rendered, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtual environment with the variant's wheel and its runtime dependencies alone."""
+    venv = tmp_path_factory.mktemp(f"installed-{rendered.variant.name}") / "venv"
+    # What the Dockerfile runs: the locked dependencies but the development ones, and the
+    # service itself built as a wheel, not linked to the source tree.
+    install = ["uv", "sync", "--frozen", "--no-dev", "--no-editable", "--quiet"]
+    run(install, rendered.path, project_env(UV_PROJECT_ENVIRONMENT=str(venv)))
+    return venv
+
+
+@pytest.fixture(scope="module")
+def server(
+    rendered: Rendered, installed: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    elsewhere = tmp_path_factory.mktemp(f"elsewhere-{rendered.variant.name}")
+    database = f"production_{rendered.variant.name.replace('-', '_')}"
     env = project_env(
-        DATABASE_URL=services.fresh_database(f"flow_{rendered.variant.name.replace('-', '_')}"),
-        REDIS_URL=services.redis_database(redis_db),
-        SECRET_KEY="flow-test-secret-key-with-enough-length-0123",
+        DATABASE_URL=services.fresh_database(database),
+        # The variant's Redis database, which its suite leaves empty.
+        REDIS_URL=rendered.redis_url,
+        SECRET_KEY="production-test-secret-key-with-enough-length-0123",
         ENV="development",
         SMS_SERVICE_TYPE="console",
         EMAIL_SERVICE_TYPE="console",
@@ -42,9 +58,21 @@ def server(rendered: Rendered) -> Iterator[Server]:
         OTP_MAX_ATTEMPTS=str(MAX_ATTEMPTS),
     )
     env.pop("TEST_DATABASE_URL", None)
-    rendered.run("alembic", "upgrade", "head", DATABASE_URL=env["DATABASE_URL"])
-    with serve(rendered.path, rendered.package, env, workers=2) as running:
+    run([str(installed / "bin" / rendered.package), "migrate"], elsewhere, env)
+    python, target = installed / "bin" / "python", f"{rendered.package}.main:create_app"
+    with serve(
+        elsewhere, target, env, python=python, workers=2, ready_path="/health/extended"
+    ) as running:
         yield running
+
+
+def test_the_wheel_leaves_the_development_tools_out(rendered: Rendered, installed: Path) -> None:
+    importable = "import importlib.util, sys; sys.exit(not importlib.util.find_spec(sys.argv[1]))"
+    package = rendered.package
+    with pytest.raises(CommandFailed):
+        run([str(installed / "bin" / "python"), "-c", importable, f"{package}.devtools"], Path())
+    with pytest.raises(CommandFailed, match="needs a checkout"):
+        run([str(installed / "bin" / package), "dev"], Path(), project_env())
 
 
 def code_login(http: httpx.Client, server: Server, phone: str) -> dict[str, str]:

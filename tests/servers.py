@@ -1,7 +1,8 @@
-"""A rendered service run the way production runs it: uvicorn with several worker processes."""
+"""A rendered service run the way production runs it: uvicorn, with one or more workers."""
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -26,9 +27,12 @@ def free_port() -> int:
 @dataclass
 class Server:
     url: str
+    port: int
+    pid: int
     log: Path
 
     def codes_for(self, recipient: str) -> list[str]:
+        """The codes the console providers wrote to the log for `recipient`, oldest first."""
         text = self.log.read_text(errors="replace")
         return [code for code, to in CODE_LINE.findall(text) if to == recipient]
 
@@ -40,25 +44,41 @@ class Server:
             time.sleep(0.02)
         return codes[-1]
 
+    def cpu_seconds(self) -> float:
+        """User and system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 @contextmanager
-def serve(project: Path, package: str, env: dict[str, str], workers: int) -> Iterator[Server]:
+def serve(
+    project: Path,
+    target: str,
+    env: dict[str, str],
+    *,
+    python: Path | None = None,
+    workers: int = 1,
+    ready_path: str = "/health",
+    options: tuple[str, ...] = ("--factory",),
+) -> Iterator[Server]:
+    """uvicorn serving `target` in `project`, once `ready_path` answers 200.
+
+    The Python is the project's environment's unless `python` names another."""
     port = free_port()
     log = project / f"server-{port}.log"
-    command = [
-        *("uv", "run", "--no-sync", "uvicorn", f"{package}.main:create_app", "--factory"),
-        *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
-    ]
+    python = python or project / ".venv" / "bin" / "python"
+    command = [str(python), "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers), *options]
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=output)
-    server = Server(f"http://127.0.0.1:{port}", log)
+    server = Server(f"http://127.0.0.1:{port}", port, process.pid, log)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             try:
-                if httpx.get(f"{server.url}/health/extended", timeout=1).status_code == 200:
+                if httpx.get(server.url + ready_path, timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
