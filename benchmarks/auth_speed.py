@@ -23,25 +23,20 @@ import argparse
 import asyncio
 import json
 import multiprocessing
-import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-import copier
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-from tests import services  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests import services
+from tests.projects import TEST_VERSION, Project, clean_clone, project_env, render
+from tests.servers import Server, serve
 
 PACKAGE = "fastforge_service"
 CLIENTS = 16
@@ -56,60 +51,14 @@ async def root() -> dict[str, str]:
     return {"status": "ok"}
 """
 CODE_LINE = re.compile(rb"Mock SMS: Sending OTP (\d{6}) to (\S+)")
+SERVER_OPTIONS = ("--no-access-log", "--log-level", "info")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> None:
-    subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True)
-
-
-def render_defaults(workdir: Path) -> Path:
-    clone = workdir / "template"
-    run("git", "clone", "--quiet", str(REPO_ROOT), str(clone), cwd=workdir)
-    project = workdir / "service"
-    copier.run_copy(str(clone), project, defaults=True, unsafe=True, quiet=True, vcs_ref="HEAD")
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    run("uv", "sync", "--quiet", cwd=project, env=env)
+def render_defaults(workdir: Path) -> Project:
+    template = clean_clone(workdir / "template")
+    project = Project(render(template, workdir / "service", {}, TEST_VERSION))
+    project.sync()
     return project
-
-
-class Server(NamedTuple):
-    port: int
-    pid: int
-
-    def cpu_seconds(self) -> float:
-        """User and system CPU time the server process has used so far."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@contextmanager
-def uvicorn(project: Path, target: str, env: dict[str, str], log: Path) -> Iterator[Server]:
-    port = free_port()
-    python = project / ".venv" / "bin" / "python"
-    command = [str(python), "-m", "uvicorn", target, "--port", str(port), "--workers", "1"]
-    command += ["--no-access-log", "--log-level", "info"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=project, env=env, stdout=output, stderr=output)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(log.read_text()) from None
-                time.sleep(0.1)
-        yield Server(port, process.pid)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 class Connection:
@@ -301,13 +250,13 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
     bare_dir.mkdir(exist_ok=True)
     (bare_dir / "bare_app.py").write_text(BARE_APP)
     bare_env = {**env, "PYTHONPATH": str(bare_dir)}
-    log = project / "bench-server.log"
+    service = f"{PACKAGE}.main:create_app"
     with (
-        uvicorn(project, "bare_app:app", bare_env, project / "bench-bare.log") as bare_server,
-        uvicorn(project, f"{PACKAGE}.main:create_app", env, log) as server,
+        serve(project, "bare_app:app", bare_env, ready_path="/", options=SERVER_OPTIONS) as bare,
+        serve(project, service, env, options=("--factory", *SERVER_OPTIONS)) as server,
     ):
-        port = server.port
-        reader = CodeReader(log)
+        bare_server, port = bare, server.port
+        reader = CodeReader(server.log)
         password = "benchmark password 1"
         await set_passwords(port, reader, password)
         connection = await Connection.open(port)
@@ -363,23 +312,16 @@ def main() -> None:
     with ExitStack() as stack, tempfile.TemporaryDirectory() as workdir:
         project = render_defaults(Path(workdir))
         services.start(stack, Path(workdir))
-        env = {
-            **{k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
-            "DATABASE_URL": services.fresh_database("benchmark"),
-            "REDIS_URL": services.redis_database(1),
-            "SECRET_KEY": "benchmark-secret-key-long-enough-0123456789",
-            "AUTH_RATE_LIMIT": "1000000/minute",
-            "OTP_SEND_LIMIT": "1000000/minute",
-            "LOG_LEVEL": "INFO",
-        }
-        subprocess.run(
-            [str(project / ".venv" / "bin" / "alembic"), "upgrade", "head"],
-            cwd=project,
-            env=env,
-            check=True,
-            capture_output=True,
+        env = project_env(
+            DATABASE_URL=services.fresh_database("benchmark"),
+            REDIS_URL=services.fresh_redis_database(),
+            SECRET_KEY="benchmark-secret-key-long-enough-0123456789",
+            AUTH_RATE_LIMIT="1000000/minute",
+            OTP_SEND_LIMIT="1000000/minute",
+            LOG_LEVEL="INFO",
         )
-        asyncio.run(measure(args, project, env))
+        project.run(project.package, "migrate", **env)
+        asyncio.run(measure(args, project.path, env))
 
 
 if __name__ == "__main__":

@@ -16,11 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def git(*args: str, cwd: Path) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.projects import clean_clone, git
 
 
 def one_file_template(root: Path) -> Path:
@@ -28,16 +25,10 @@ def one_file_template(root: Path) -> Path:
     template.mkdir()
     (template / "copier.yml").write_text("name:\n  type: str\n  default: demo\n")
     (template / "README.md.jinja").write_text("# {{ name }}\n")
-    git("init", "--quiet", cwd=template)
-    git("add", "-A", cwd=template)
-    git("-c", "user.name=b", "-c", "user.email=b@b", "commit", "--quiet", "-m", "t", cwd=template)
+    git(template, "init", "--quiet")
+    git(template, "add", "-A")
+    git(template, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "--quiet", "-m", "t")
     return template
-
-
-def clean_clone(root: Path) -> Path:
-    clone = root / "fastforge"
-    git("clone", "--quiet", str(REPO_ROOT), str(clone), cwd=root)
-    return clone
 
 
 def render_seconds(template: Path, destination: Path) -> float:
@@ -54,7 +45,10 @@ def main() -> None:
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as workdir:
         root = Path(workdir)
-        templates = {"copier, one file": one_file_template(root), "fastforge": clean_clone(root)}
+        templates = {
+            "copier, one file": one_file_template(root),
+            "fastforge": clean_clone(root / "fastforge"),
+        }
         times: dict[str, list[float]] = {name: [] for name in templates}
         for run in range(runs):
             for index, (name, template) in enumerate(templates.items()):
