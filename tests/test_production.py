@@ -2,9 +2,9 @@
 dependencies, migrated and served by uvicorn with two workers from outside the source tree (as
 the Docker image does, with no Docker engine needed), and walked through over HTTP.
 
-The parallel parts print their figures (run with -s to see them): how many of 30 wrong guesses
+The parallel parts print their figures (run with -s to see them): how many of 30 wrong codes
 were evaluated, how many of 20 redemptions of one code succeeded, how many of 10 refreshes of
-one token did, all spread over both worker processes.
+one token did, how many of 30 wrong passwords were evaluated, all spread over both workers.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ pytestmark = pytest.mark.slow
 
 PHONE = "+12025550143"
 MAX_ATTEMPTS = 3
+MAX_PASSWORDS = 5
 PASSWORD = "correct horse battery staple"
 
 
@@ -56,6 +57,7 @@ def server(
         AUTH_RATE_LIMIT="100000/minute",
         OTP_SEND_LIMIT="100000/minute",
         OTP_MAX_ATTEMPTS=str(MAX_ATTEMPTS),
+        PASSWORD_MAX_ATTEMPTS=str(MAX_PASSWORDS),
     )
     env.pop("TEST_DATABASE_URL", None)
     run([str(installed / "bin" / rendered.package), "migrate"], elsewhere, env)
@@ -131,13 +133,12 @@ def test_the_whole_flow_over_http(server: Server, rendered: Rendered) -> None:
             assert (me["email"], me["phone_number"]) == (address, PHONE)
 
 
-async def parallel(server: Server, requests: list[tuple[str, str, dict[str, str]]]) -> Counter[int]:
+async def parallel(server: Server, path: str, count: int, **body: dict[str, str]) -> Counter[int]:
+    """`count` POSTs of one body (`json=` or `data=`) at once; how many got each status."""
     # One connection per request, so the kernel spreads them over both worker processes.
-    limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=0)
+    limits = httpx.Limits(max_connections=count, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=server.url, timeout=30, limits=limits) as http:
-        responses = await asyncio.gather(
-            *(http.request(method, path, json=body) for method, path, body in requests)
-        )
+        responses = await asyncio.gather(*(http.post(path, **body) for _ in range(count)))
     return Counter(response.status_code for response in responses)
 
 
@@ -147,33 +148,33 @@ def test_limits_hold_across_two_workers(server: Server, rendered: Rendered) -> N
         http.post("/auth/request-otp", json={"phone_number": guessed})
         right = server.last_code(guessed)
         wrong = f"{(int(right) + 1) % 1_000_000:06d}"
-        guesses = asyncio.run(
-            parallel(
-                server,
-                [("POST", "/auth/verify-login-otp", {"phone_number": guessed, "otp": wrong})] * 30,
-            )
-        )
+        body = {"phone_number": guessed, "otp": wrong}
+        guesses = asyncio.run(parallel(server, "/auth/verify-login-otp", 30, json=body))
 
         redeemed = "+12025550145"
         http.post("/auth/request-otp", json={"phone_number": redeemed})
         code = server.last_code(redeemed)
-        redemptions = asyncio.run(
-            parallel(
-                server,
-                [("POST", "/auth/verify-login-otp", {"phone_number": redeemed, "otp": code})] * 20,
-            )
-        )
+        body = {"phone_number": redeemed, "otp": code}
+        redemptions = asyncio.run(parallel(server, "/auth/verify-login-otp", 20, json=body))
 
         token = code_login(http, server, "+12025550146")["refresh_token"]
-        refreshes = asyncio.run(
-            parallel(server, [("POST", "/auth/refresh", {"refresh_token": token})] * 10)
-        )
+        body = {"refresh_token": token}
+        refreshes = asyncio.run(parallel(server, "/auth/refresh", 10, json=body))
+
+        owner = "+12025550147"
+        tokens = code_login(http, server, owner)
+        body = {"new_password": PASSWORD}
+        assert http.put("/auth/password", json=body, headers=bearer(tokens)).status_code == 204
+        form = {"username": owner, "password": "not the password"}
+        passwords = asyncio.run(parallel(server, "/auth/login", 30, data=form))
 
     print(
-        f"\n{rendered.variant.name}, 2 workers: wrong guesses evaluated {guesses[401]} of 30 "
+        f"\n{rendered.variant.name}, 2 workers: wrong codes evaluated {guesses[401]} of 30 "
         f"(429: {guesses[429]}); redemptions of one code succeeded {redemptions[200]} of 20; "
-        f"refreshes of one token succeeded {refreshes[200]} of 10"
+        f"refreshes of one token succeeded {refreshes[200]} of 10; wrong passwords evaluated "
+        f"{passwords[401]} of 30 (429: {passwords[429]})"
     )
     assert guesses == Counter({401: MAX_ATTEMPTS, 429: 30 - MAX_ATTEMPTS})
     assert redemptions[200] == 1
     assert refreshes[200] <= 1
+    assert passwords == Counter({401: MAX_PASSWORDS, 429: 30 - MAX_PASSWORDS})

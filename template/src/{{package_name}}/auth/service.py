@@ -12,8 +12,10 @@ from ..core.config import Settings
 from ..core.rate_limit import RateLimiter
 from ..credentials.code_store import CODE_DIGITS, CodeStore
 from ..credentials.codes import check_code, deliver, issue_code, login_subject
-from ..credentials.errors import InvalidCredentialsError
-from ..credentials.passwords import hash_password, needs_rehash, verify_password
+from ..credentials.errors import InvalidCredentialsError, TooManyAttemptsError
+from ..credentials.password_attempts import PasswordAttempts
+from ..credentials.password_policy import check_strength
+from ..credentials.passwords import hash_password, verify_password
 from ..identity.caller import Caller
 from ..models.users import User
 from ..notifications.sms import SmsSender
@@ -42,6 +44,7 @@ async def send_phone_code(
 async def log_in(
     db: AsyncSession,
     codes: CodeStore,
+    attempts: PasswordAttempts,
     settings: Settings,
     identifier: str,
     secret: str,
@@ -53,7 +56,7 @@ async def log_in(
     if len(secret) == CODE_DIGITS and secret.isascii() and secret.isdigit():
         return await log_in_with_code(db, codes, settings, identifier, secret, owner_by_code)
     user = await owner_by_password(db, identifier)
-    return await log_in_with_password(db, settings, user, secret)
+    return await log_in_with_password(db, attempts, settings, identifier, user, secret)
 
 
 async def log_in_with_code(
@@ -70,13 +73,25 @@ async def log_in_with_code(
 
 
 async def log_in_with_password(
-    db: AsyncSession, settings: Settings, user: User | None, password: str
+    db: AsyncSession,
+    attempts: PasswordAttempts,
+    settings: Settings,
+    identifier: str,
+    user: User | None,
+    password: str,
 ) -> TokenPair:
-    """Check the password; an unknown user costs the same hashing time and gets the same 401."""
+    """Check the password within the account's attempts (or the identifier's, for no account);
+    an unknown user costs the same hashing time and gets the same 401."""
+    counted = f"user:{user.id}" if user else f"login:{identifier}"
+    if locked_for := await attempts.reserve(counted):
+        raise TooManyAttemptsError(locked_for)
     hashed = user.hashed_password if user else None
-    if not await verify_password(hashed, password):
+    check = await verify_password(hashed, password)
+    if not check.matches or user is None:
+        await attempts.failed(counted)
         raise InvalidCredentialsError
-    if user is not None and hashed is not None and needs_rehash(hashed):
+    await attempts.succeeded(counted)
+    if check.rehash:
         user.hashed_password = await hash_password(password)
         db.add(user)
     return await start_session_for(db, settings, user)
@@ -90,15 +105,21 @@ async def start_session_for(db: AsyncSession, settings: Settings, user: User | N
 
 
 async def change_password(
-    db: AsyncSession, caller: Caller, new_password: str, current_password: str | None
+    db: AsyncSession,
+    settings: Settings,
+    caller: Caller,
+    new_password: str,
+    current_password: str | None,
 ) -> None:
     """Set the password (proving the current one, when there is one); end the other sessions."""
     user = await users.by_id(db, caller.id)
     if user.hashed_password is not None:
         if current_password is None:
             raise PasswordRequiredError
-        if not await verify_password(user.hashed_password, current_password):
+        if not (await verify_password(user.hashed_password, current_password)).matches:
             raise WrongPasswordError
+    identifiers = await users.login_identifiers(db, user.id)
+    check_strength(new_password, settings.PASSWORD_MIN_LENGTH, identifiers)
     user.hashed_password = await hash_password(new_password)
     db.add(user)
     await end_all_sessions(db, user.id, keep=caller.session_id)
@@ -107,7 +128,9 @@ async def change_password(
 async def bootstrap_admin(
     db: AsyncSession, settings: Settings, phone_number: str, secret_key: str
 ) -> User:
-    """What the `create-admin` command does, with ADMIN_SECRET_KEY as the proof."""
+    """What the `create-admin` command does, with ADMIN_SECRET_KEY as the proof; once an admin
+    exists it says so before it looks at the key."""
+    await users.refuse_when_an_admin_exists(db)
     expected = settings.ADMIN_SECRET_KEY.get_secret_value() if settings.ADMIN_SECRET_KEY else ""
     if not expected:
         raise BootstrapDisabledError

@@ -1,7 +1,7 @@
 """The client's address: X-Forwarded-For is believed only as far as trusted proxies vouch for it."""
 
 from collections.abc import Sequence
-from ipaddress import IPv4Network, IPv6Network, ip_address
+from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
 from fastapi import Request
 
@@ -14,6 +14,20 @@ def is_trusted(address: str, proxies: Sequence[Network]) -> bool:
     except ValueError:
         return False
     return any(parsed in network for network in proxies)
+
+
+def limited_as(address: str, ipv6_prefix_length: int) -> str:
+    """What a per-client limit counts: the address, or for IPv6 its network, as one host holds
+    a whole /64 and could change addresses within it at will."""
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ip_network(f"{parsed}/{ipv6_prefix_length}", strict=False))
+    return str(parsed)
 
 
 def client_ip(request: Request, proxies: Sequence[Network]) -> str:

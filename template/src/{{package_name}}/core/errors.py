@@ -18,6 +18,9 @@ class DomainError(Exception):
     # True for a refusal that stands on changes of its own, such as the session a reused
     # refresh token ends: the request's transaction commits them even though it fails.
     keeps_changes: ClassVar[bool] = False
+    # RFC 6749's error code, for the refusals a token request can meet: what standard OAuth2
+    # clients read (section 5.2).
+    oauth_error: ClassVar[str | None] = None
 
     def __init__(self, detail: str | None = None) -> None:
         if detail is not None:

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import Depends, Request
 
-from .client_ip import client_ip
+from .client_ip import client_ip, limited_as
 from .config import SettingsDep
 from .rate_limit import RateLimiterDep
 
@@ -13,9 +13,10 @@ from .rate_limit import RateLimiterDep
 async def limit_by_client_ip(
     request: Request, limiter: RateLimiterDep, settings: SettingsDep
 ) -> None:
-    """AUTH_RATE_LIMIT per client IP, counted separately on each auth endpoint."""
+    """AUTH_RATE_LIMIT per client IP (IPv6: per network), counted on each auth endpoint."""
     address = client_ip(request, settings.TRUSTED_PROXIES)
-    await limiter.hit(settings.AUTH_RATE_LIMIT, "auth", request.url.path, address)
+    counted = limited_as(address, settings.IPV6_PREFIX_LENGTH)
+    await limiter.hit(settings.AUTH_RATE_LIMIT, "auth", request.url.path, counted)
 
 
 async def auth_slot(request: Request) -> AsyncIterator[None]:

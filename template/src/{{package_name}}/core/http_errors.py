@@ -32,7 +32,9 @@ def error_response(
 
 
 async def answer_refusal(_: Request, refusal: DomainError) -> JSONResponse:
-    return error_response(refusal.status, refusal.detail, refusal.code, dict(refusal.headers))
+    oauth = {"error": refusal.oauth_error} if refusal.oauth_error else {}
+    headers = dict(refusal.headers)
+    return error_response(refusal.status, refusal.detail, refusal.code, headers, **oauth)
 
 
 async def answer_failure(_: Request, __: Exception) -> JSONResponse:

@@ -22,6 +22,8 @@ class Message(BaseModel):
 class ErrorBody(BaseModel):
     detail: str
     code: str
+    # RFC 6749's error code, where a token request was refused (`invalid_grant`).
+    error: str | None = None
 
 
 class InvalidField(BaseModel):
@@ -31,7 +33,8 @@ class InvalidField(BaseModel):
 
 
 class InvalidInputBody(ErrorBody):
-    errors: list[InvalidField]
+    # What the schema found, each problem where it is; empty for a service's own refusal.
+    errors: list[InvalidField] = []
 
 
 def responses(*refusals: type[DomainError]) -> OpenApiResponses:

@@ -1,8 +1,10 @@
 """One-time codes in Redis: stored as keyed hashes, checked and spent in one atomic script.
 
 A code is bound to a subject, a purpose and an identifier such as `login:+12025550143`, so a
-code sent for one thing never works for another. Wrong codes are counted per identifier in
-a fixed window; once the limit is reached nothing is evaluated until the window ends.
+code sent for one thing never works for another, and it carries its target (the address or
+number it was sent to), which only the right code yields: a later code for another target
+replaces it, so a code verifies the target it was sent to and nothing else. Wrong codes count
+per subject (see lockouts.py).
 """
 
 import enum
@@ -14,39 +16,44 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from ..core.config import Settings
+from .lockouts import FUNCTIONS, Limits, keys
 
 CODE_DIGITS = 6
+KIND = "otp"
 
-# KEYS: code, failures. ARGV: digest of the submitted code, max failures, window in ms.
-# Runs atomically in Redis, so parallel guesses on any number of workers cannot overshoot.
-VERIFY_SCRIPT = """
-local failures = tonumber(redis.call('GET', KEYS[2]) or '0')
-if failures >= tonumber(ARGV[2]) then
-  return {'locked', redis.call('PTTL', KEYS[2])}
+# KEYS: code, failures, lockout, level. ARGV: digest of the submitted code, max failures,
+# window in ms. The stored value is the code's digest, a space, and its target.
+VERIFY_SCRIPT = (
+    FUNCTIONS
+    + """
+local locked = lockout_ms(KEYS[3])
+if locked > 0 then
+  return {'locked', locked, ''}
 end
 local submitted = ARGV[1]
 local stored = redis.call('GET', KEYS[1])
+local digest, target = string.rep('-', #submitted), ''
+if stored then
+  local space = string.find(stored, ' ', 1, true)
+  digest, target = string.sub(stored, 1, space - 1), string.sub(stored, space + 1)
+end
 -- Compare every byte whatever differs, and against a stand-in when no code exists,
 -- so the time taken says nothing about the stored code.
-local candidate = stored or string.rep('-', #submitted)
-local diff = (#candidate == #submitted) and 0 or 1
-for i = 1, math.min(#candidate, #submitted) do
-  diff = bit.bor(diff, bit.bxor(candidate:byte(i), submitted:byte(i)))
+local diff = (#digest == #submitted) and 0 or 1
+for i = 1, math.min(#digest, #submitted) do
+  diff = bit.bor(diff, bit.bxor(digest:byte(i), submitted:byte(i)))
 end
 if stored and diff == 0 then
-  redis.call('DEL', KEYS[1])
-  return {'ok', 0}
+  redis.call('DEL', KEYS[1], KEYS[4])
+  return {'ok', 0, target}
 end
-failures = redis.call('INCR', KEYS[2])
-if failures == 1 then
-  redis.call('PEXPIRE', KEYS[2], ARGV[3])
-end
-if failures >= tonumber(ARGV[2]) then
+if count_failure(KEYS[2], KEYS[3], KEYS[4], tonumber(ARGV[2]), tonumber(ARGV[3])) > 0 then
   -- The last allowed guess was wrong: the code dies with the lockout.
   redis.call('DEL', KEYS[1])
 end
-return {'wrong', failures}
+return {'wrong', 0, ''}
 """
+)
 
 
 class Outcome(enum.Enum):
@@ -59,6 +66,8 @@ class Outcome(enum.Enum):
 class Verdict:
     outcome: Outcome
     retry_after_seconds: float = 0
+    # What the code was sent to, when it was accepted.
+    target: str = ""
 
 
 def generate_code() -> str:
@@ -66,20 +75,11 @@ def generate_code() -> str:
 
 
 class CodeStore:
-    def __init__(
-        self,
-        redis: Redis,
-        key: bytes,
-        *,
-        ttl_seconds: int,
-        max_failures: int,
-        window_seconds: int,
-    ) -> None:
+    def __init__(self, redis: Redis, key: bytes, *, ttl_seconds: int, limits: Limits) -> None:
         self._redis = redis
         self._key = key
         self._ttl_seconds = ttl_seconds
-        self._max_failures = max_failures
-        self._window_ms = window_seconds * 1000
+        self._limits = limits
         self._verify = redis.register_script(VERIFY_SCRIPT)
 
     @classmethod
@@ -90,45 +90,36 @@ class CodeStore:
             # A key of its own, derived from SECRET_KEY, so code hashes share nothing with tokens.
             hmac.new(secret, b"one-time codes", hashlib.sha256).digest(),
             ttl_seconds=settings.OTP_EXPIRE_MINUTES * 60,
-            max_failures=settings.OTP_MAX_ATTEMPTS,
-            window_seconds=settings.OTP_ATTEMPT_WINDOW_MINUTES * 60,
+            limits=Limits(settings.OTP_MAX_ATTEMPTS, settings.OTP_ATTEMPT_WINDOW_MINUTES * 60_000),
         )
 
     def _digest(self, subject: str, code: str) -> str:
         return hmac.new(self._key, f"{subject}:{code}".encode(), hashlib.sha256).hexdigest()
 
-    async def issue(self, subject: str) -> str:
-        """A fresh code for `subject`, replacing any earlier one."""
+    async def issue(self, subject: str, target: str = "") -> str:
+        """A fresh code for `subject`, sent to `target`, replacing any earlier one."""
         code = generate_code()
-        digest = self._digest(subject, code)
-        await self._redis.set(f"otp:code:{subject}", digest, ex=self._ttl_seconds)
+        stored = f"{self._digest(subject, code)} {target}"
+        await self._redis.set(f"{KIND}:code:{subject}", stored, ex=self._ttl_seconds)
         return code
 
     async def verify(self, subject: str, code: str) -> Verdict:
-        outcome, value = await self._verify(
-            keys=[f"otp:code:{subject}", f"otp:failures:{subject}"],
-            args=[self._digest(subject, code), self._max_failures, self._window_ms],
+        outcome, locked_ms, target = await self._verify(
+            keys=[f"{KIND}:code:{subject}", *keys(KIND, subject)],
+            args=[self._digest(subject, code), self._limits.max_failures, self._limits.window_ms],
         )
-        if outcome == Outcome.LOCKED.value:
-            return Verdict(Outcome.LOCKED, retry_after_seconds=max(int(value), 0) / 1000)
-        return Verdict(Outcome(outcome))
+        return Verdict(Outcome(outcome), max(int(locked_ms), 0) / 1000, target)
 
     async def lockout_seconds(self, subject: str) -> float:
         """How long `subject` stays locked out; 0 when it is not."""
-        key = f"otp:failures:{subject}"
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.get(key)
-            pipe.pttl(key)
-            failures, remaining_ms = await pipe.execute()
-        if failures is None or int(failures) < self._max_failures:
-            return 0
+        remaining_ms = await self._redis.pttl(keys(KIND, subject)[1])
         return max(int(remaining_ms), 0) / 1000
 
     async def revoke(self, subject: str) -> None:
         """Drop the current code of `subject`; its failure count stays."""
-        await self._redis.delete(f"otp:code:{subject}")
+        await self._redis.delete(f"{KIND}:code:{subject}")
 
     async def forget(self, *subjects: str) -> None:
-        """Drop the codes and failure counts of `subjects`."""
-        keys = [f"otp:{kind}:{subject}" for subject in subjects for kind in ("code", "failures")]
-        await self._redis.delete(*keys)
+        """Drop the codes, failure counts and lockouts of `subjects`."""
+        names = [name for subject in subjects for name in keys(KIND, subject)]
+        await self._redis.delete(*names, *(f"{KIND}:code:{subject}" for subject in subjects))

@@ -22,11 +22,12 @@ def login_subject(identifier: str) -> str:
 async def issue_code(
     codes: CodeStore, limiter: RateLimiter, settings: Settings, subject: str, recipient: str
 ) -> str:
-    """A fresh code, unless the subject is locked out or its recipient had enough codes."""
+    """A fresh code for `recipient`, unless the subject is locked out or the recipient had
+    enough codes; only this code yields the recipient back (see `check_code`)."""
     if locked_for := await codes.lockout_seconds(subject):
         raise TooManyAttemptsError(locked_for)
     await limiter.hit(settings.OTP_SEND_LIMIT, "otp-send", recipient)
-    return await codes.issue(subject)
+    return await codes.issue(subject, recipient)
 
 
 async def deliver(codes: CodeStore, subject: str, sending: Awaitable[None]) -> None:
@@ -44,10 +45,12 @@ async def check_code(
     subject: str,
     code: str,
     wrong: type[DomainError] = InvalidCredentialsError,
-) -> None:
-    """Spend `code`, or raise: `wrong` when it is wrong, TooManyAttemptsError while locked out."""
+) -> str:
+    """Spend `code` and return the recipient it was sent to, or raise: `wrong` when it is
+    wrong, TooManyAttemptsError while the subject is locked out."""
     verdict = await codes.verify(subject, code)
     if verdict.outcome is Outcome.LOCKED:
         raise TooManyAttemptsError(verdict.retry_after_seconds)
     if verdict.outcome is Outcome.REJECTED:
         raise wrong
+    return verdict.target

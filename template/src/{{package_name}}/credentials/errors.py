@@ -6,6 +6,7 @@ class InvalidCredentialsError(NotAuthenticatedError):
 
     code = "invalid_credentials"
     detail = "Invalid credentials"
+    oauth_error = "invalid_grant"
 
 
 class TooManyAttemptsError(TooManyRequestsError):
@@ -13,6 +14,7 @@ class TooManyAttemptsError(TooManyRequestsError):
 
     code = "too_many_attempts"
     detail = "Too many attempts; try again later"
+    oauth_error = "invalid_grant"
 
 
 class DeliveryFailedError(DomainError):
@@ -21,3 +23,11 @@ class DeliveryFailedError(DomainError):
     status = 503
     code = "delivery_failed"
     detail = "The code could not be sent; try again later"
+
+
+class WeakPasswordError(DomainError):
+    """The new password is too short, too common, or made with the account's identifiers."""
+
+    status = 422
+    code = "weak_password"
+    detail = "The password is too weak"

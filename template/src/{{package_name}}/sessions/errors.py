@@ -6,6 +6,7 @@ class InvalidRefreshTokenError(NotAuthenticatedError):
 
     code = "invalid_refresh_token"
     detail = "Invalid refresh token"
+    oauth_error = "invalid_grant"
 
 
 class RefreshTokenReusedError(InvalidRefreshTokenError):

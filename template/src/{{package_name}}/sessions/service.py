@@ -21,13 +21,12 @@ from .schemas import TokenPair
 
 
 def _pair(settings: Settings, user_id: uuid.UUID, session_id: uuid.UUID, refresh: str) -> TokenPair:
-    access = create_access_token(
-        user_id,
-        session_id,
-        settings.SECRET_KEY.get_secret_value(),
-        timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES),
+    lifetime = timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES)
+    secret = settings.SECRET_KEY.get_secret_value()
+    access = create_access_token(user_id, session_id, secret, lifetime)
+    return TokenPair(
+        access_token=access, refresh_token=refresh, expires_in=int(lifetime.total_seconds())
     )
-    return TokenPair(access_token=access, refresh_token=refresh)
 
 
 def _add_refresh_token(

@@ -103,12 +103,14 @@ async def start_verification_at_login(
 
 
 async def verify(db: AsyncSession, codes: CodeStore, user_id: uuid.UUID, code: str) -> None:
-    """Spend the code: the pending address becomes the user's verified one."""
+    """Spend the code: the address it was sent to becomes the user's verified one (of two
+    overlapping changes, each code verifies its own address, and the last one sent wins)."""
     address = await db.get(EmailAddress, user_id)
     if address is None or address.pending_email is None:
         raise NothingPendingError
-    await check_code(codes, verification_subject(user_id), code, wrong=InvalidVerificationCodeError)
-    address.email, address.pending_email = address.pending_email, None
+    subject, wrong = verification_subject(user_id), InvalidVerificationCodeError
+    target = await check_code(codes, subject, code, wrong=wrong)
+    address.email, address.pending_email = target, None
     db.add(address)
     try:
         await db.flush()
