@@ -137,10 +137,11 @@ def make_owner_edits(project: Project) -> None:
         "DB_POOL_SIZE: int = Field(default=20, ge=1)",
     )
     (source(project) / "extras.py").write_text('def greeting() -> str:\n    return "hello"\n')
+    # In its alphabetical place, where the template's own additions do not land.
     edit(
         project.path / "pyproject.toml",
-        '    "uvicorn[standard]>=0.32",\n',
-        '    "uvicorn[standard]>=0.32",\n    "rich>=13.9",\n',
+        '    "redis>=5.2",\n',
+        '    "redis>=5.2",\n    "rich>=13.9",\n',
     )
     commit(project.path, "Owner edits")
 
