@@ -1,4 +1,4 @@
-"""A sender for both channels that keeps the codes it is given, for the tests to read back."""
+"""A sender for both channels that keeps what it is given, for the tests to read back."""
 
 
 class Outbox:
@@ -6,12 +6,16 @@ class Outbox:
 
     def __init__(self) -> None:
         self._sent: list[tuple[str, str]] = []
+        self.notices: list[tuple[str, str]] = []
 
     async def send_code(self, recipient: str, code: str, *_: object) -> None:
         self._sent.append((recipient, code))
 
+    async def send_notice(self, recipient: str, text: str) -> None:
+        self.notices.append((recipient, text))
+
     def messages(self) -> list[tuple[str, str]]:
-        """(recipient, code) of every message sent so far, oldest first."""
+        """(recipient, code) of every code sent so far, oldest first."""
         return list(self._sent)
 
     def codes_for(self, recipient: str) -> list[str]:

@@ -1,11 +1,4 @@
-from ..core.errors import DomainError
-
-
-class PasswordRequiredError(DomainError):
-    """The account has a password: changing it takes the current one."""
-
-    code = "password_required"
-    detail = "current_password is required to change the password"
+from ..core.errors import ConflictError, DomainError
 
 
 class WrongPasswordError(DomainError):
@@ -29,3 +22,9 @@ class InvalidSecretKeyError(DomainError):
     status = 403
     code = "invalid_secret_key"
     detail = "Invalid secret key"
+
+
+class PhoneTakenError(ConflictError):
+    """Another account has this number by now."""
+
+    detail = "This phone number belongs to another account"

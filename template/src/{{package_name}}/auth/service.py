@@ -1,4 +1,5 @@
-"""The login flows: codes and passwords in, a new session out; the first admin; passwords.
+"""The login flows: codes and passwords in, a new session out; proving oneself again; the
+password and the phone number changed; the first admin.
 
 Every function changes the session it is given and leaves the commit to its caller.
 """
@@ -6,31 +7,48 @@ Every function changes the session it is given and leaves the commit to its call
 import hmac
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..core.config import Settings
 from ..core.rate_limit import RateLimiter
 from ..credentials.code_store import CODE_DIGITS, CodeStore
 from ..credentials.codes import check_code, deliver, issue_code, login_subject
-from ..credentials.errors import InvalidCredentialsError, TooManyAttemptsError
+from ..credentials.errors import (
+    InvalidCodeError,
+    InvalidCredentialsError,
+    NothingPendingError,
+    TooManyAttemptsError,
+)
 from ..credentials.password_attempts import PasswordAttempts
 from ..credentials.password_policy import check_strength
-from ..credentials.passwords import hash_password, verify_password
+from ..credentials.passwords import Check, hash_password, verify_password
 from ..identity.caller import Caller
+from ..identity.errors import ReauthenticationRequiredError
 from ..models.users import User
 from ..notifications.sms import SmsSender
-from ..sessions.schemas import TokenPair
-from ..sessions.service import end_all_sessions, start_session
+from ..sessions import service as sessions
+from ..sessions.schemas import AccessToken, TokenPair
 from ..users import service as users
 from .errors import (
     BootstrapDisabledError,
     InvalidSecretKeyError,
-    PasswordRequiredError,
+    PhoneTakenError,
     WrongPasswordError,
 )
 
 # Looks up the user an identifier (phone number, address) names.
 Owner = Callable[[AsyncSession, str], Awaitable[User | None]]
+# RFC 8176's names of how a session proved itself; e-mail codes have none there.
+SMS, EMAIL, PASSWORD = "sms", "email", "pwd"
+
+
+def code_method(identifier: str) -> str:
+    return SMS if identifier.startswith("+") else EMAIL
+
+
+def phone_change_subject(caller: Caller) -> str:
+    return f"verify-phone:{caller.id}"
 
 
 async def send_phone_code(
@@ -46,6 +64,7 @@ async def log_in(
     codes: CodeStore,
     attempts: PasswordAttempts,
     settings: Settings,
+    device: sessions.Device,
     identifier: str,
     secret: str,
     *,
@@ -54,28 +73,33 @@ async def log_in(
 ) -> TokenPair:
     """Log in with a code (six digits; passwords are longer) or with a password."""
     if len(secret) == CODE_DIGITS and secret.isascii() and secret.isdigit():
-        return await log_in_with_code(db, codes, settings, identifier, secret, owner_by_code)
+        return await log_in_with_code(
+            db, codes, settings, device, identifier, secret, owner_by_code
+        )
     user = await owner_by_password(db, identifier)
-    return await log_in_with_password(db, attempts, settings, identifier, user, secret)
+    return await log_in_with_password(db, attempts, settings, device, identifier, user, secret)
 
 
 async def log_in_with_code(
     db: AsyncSession,
     codes: CodeStore,
     settings: Settings,
+    device: sessions.Device,
     identifier: str,
     code: str,
     owner: Owner,
 ) -> TokenPair:
     """Spend the code, then look its owner up (for a phone number, registering it)."""
     await check_code(codes, login_subject(identifier), code)
-    return await start_session_for(db, settings, await owner(db, identifier))
+    user = await owner(db, identifier)
+    return await start_session_for(db, settings, device, user, [code_method(identifier)])
 
 
 async def log_in_with_password(
     db: AsyncSession,
     attempts: PasswordAttempts,
     settings: Settings,
+    device: sessions.Device,
     identifier: str,
     user: User | None,
     password: str,
@@ -83,46 +107,127 @@ async def log_in_with_password(
     """Check the password within the account's attempts (or the identifier's, for no account);
     an unknown user costs the same hashing time and gets the same 401."""
     counted = f"user:{user.id}" if user else f"login:{identifier}"
+    await check_password(attempts, counted, user, password, InvalidCredentialsError)
+    assert user is not None  # a password matched
+    return await start_session_for(db, settings, device, user, [PASSWORD])
+
+
+async def check_password(
+    attempts: PasswordAttempts,
+    counted: str,
+    user: User | None,
+    password: str,
+    wrong: type[InvalidCredentialsError] | type[WrongPasswordError],
+) -> None:
+    """Check `password` within the attempts of `counted`; raise `wrong` when it is wrong (or
+    there is no user), TooManyAttemptsError past the limit. Replaces an outdated hash."""
     if locked_for := await attempts.reserve(counted):
         raise TooManyAttemptsError(locked_for)
     hashed = user.hashed_password if user else None
-    check = await verify_password(hashed, password)
+    check: Check = await verify_password(hashed, password)
     if not check.matches or user is None:
         await attempts.failed(counted)
-        raise InvalidCredentialsError
+        raise wrong
     await attempts.succeeded(counted)
     if check.rehash:
         user.hashed_password = await hash_password(password)
-        db.add(user)
-    return await start_session_for(db, settings, user)
 
 
-async def start_session_for(db: AsyncSession, settings: Settings, user: User | None) -> TokenPair:
+async def start_session_for(
+    db: AsyncSession,
+    settings: Settings,
+    device: sessions.Device,
+    user: User | None,
+    methods: list[str],
+) -> TokenPair:
     """A session for an active user; anyone else gets the answer every failed login gets."""
     if user is None or not user.is_active:
         raise InvalidCredentialsError
-    return await start_session(db, settings, user.id)
+    return await sessions.start_session(db, settings, user.id, methods, device)
+
+
+async def reauthenticate(
+    db: AsyncSession,
+    codes: CodeStore,
+    attempts: PasswordAttempts,
+    settings: Settings,
+    caller: Caller,
+    otp: str | None,
+    password: str | None,
+) -> AccessToken:
+    """Prove the caller's session again, with a password or a code sent to one of their own
+    identifiers: a wrong one counts as a failed login."""
+    if password is not None:
+        user = await users.by_id(db, caller.id)
+        counted = f"user:{user.id}"
+        await check_password(attempts, counted, user, password, InvalidCredentialsError)
+        method = PASSWORD
+    else:
+        assert otp is not None  # one of the two, by validation
+        identifiers = await users.login_identifiers(db, caller.id)
+        # The identifier a code was requested for; the phone number when none was.
+        waiting = [i for i in identifiers if await codes.holds_code(login_subject(i))]
+        identifier = (waiting or identifiers)[0]
+        await check_code(codes, login_subject(identifier), otp)
+        method = code_method(identifier)
+    return await sessions.reauthenticated(db, settings, caller.session.id, method)
 
 
 async def change_password(
     db: AsyncSession,
+    attempts: PasswordAttempts,
     settings: Settings,
     caller: Caller,
     new_password: str,
     current_password: str | None,
 ) -> None:
-    """Set the password (proving the current one, when there is one); end the other sessions."""
+    """Set the password, in a recently authenticated session or with the current password
+    (a wrong one is refused, and counted, either way); end the user's other sessions."""
     user = await users.by_id(db, caller.id)
-    if user.hashed_password is not None:
-        if current_password is None:
-            raise PasswordRequiredError
-        if not (await verify_password(user.hashed_password, current_password)).matches:
-            raise WrongPasswordError
+    if current_password is not None:
+        counted = f"user:{user.id}"
+        await check_password(attempts, counted, user, current_password, WrongPasswordError)
+    elif not caller.authenticated_within(settings.REAUTH_MAX_AGE_SECONDS):
+        raise ReauthenticationRequiredError(settings.REAUTH_MAX_AGE_SECONDS)
     identifiers = await users.login_identifiers(db, user.id)
     check_strength(new_password, settings.PASSWORD_MIN_LENGTH, identifiers)
     user.hashed_password = await hash_password(new_password)
     db.add(user)
-    await end_all_sessions(db, user.id, keep=caller.session_id)
+    await sessions.end_all_sessions(db, user.id, keep=caller.session.id)
+
+
+async def start_phone_change(
+    codes: CodeStore,
+    limiter: RateLimiter,
+    settings: Settings,
+    sms: SmsSender,
+    caller: Caller,
+    phone_number: str,
+) -> None:
+    """Send a code to the new number; only that code, for that number, changes it."""
+    subject = phone_change_subject(caller)
+    code = await issue_code(codes, limiter, settings, subject, phone_number)
+    await deliver(codes, subject, sms.send_code(phone_number, code))
+
+
+async def change_phone(db: AsyncSession, codes: CodeStore, caller: Caller, code: str) -> str:
+    """Spend the code: the number it was sent to becomes the user's. Ends their other sessions;
+    returns the old number."""
+    subject = phone_change_subject(caller)
+    if not await codes.holds_code(subject) and not await codes.lockout_seconds(subject):
+        raise NothingPendingError("No phone number is waiting for verification")
+    new_number = await check_code(codes, subject, code, wrong=InvalidCodeError)
+    user = await users.by_id(db, caller.id)
+    old_number, user.phone_number = user.phone_number, new_number
+    user.is_phone_verified = True
+    db.add(user)
+    try:
+        await db.flush()
+    except IntegrityError:
+        raise PhoneTakenError from None
+    await sessions.end_all_sessions(db, user.id, keep=caller.session.id)
+    await codes.forget(login_subject(old_number))
+    return old_number
 
 
 async def bootstrap_admin(

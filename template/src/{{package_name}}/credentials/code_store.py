@@ -110,6 +110,10 @@ class CodeStore:
         )
         return Verdict(Outcome(outcome), max(int(locked_ms), 0) / 1000, target)
 
+    async def holds_code(self, subject: str) -> bool:
+        """Whether a code waits for `subject`."""
+        return bool(await self._redis.exists(f"{KIND}:code:{subject}"))
+
     async def lockout_seconds(self, subject: str) -> float:
         """How long `subject` stays locked out; 0 when it is not."""
         remaining_ms = await self._redis.pttl(keys(KIND, subject)[1])

@@ -25,6 +25,20 @@ class DeliveryFailedError(DomainError):
     detail = "The code could not be sent; try again later"
 
 
+class InvalidCodeError(DomainError):
+    """A verification code that is wrong or has expired."""
+
+    code = "invalid_code"
+    detail = "Invalid or expired verification code"
+
+
+class NothingPendingError(DomainError):
+    """No change waits for a verification code."""
+
+    code = "nothing_pending"
+    detail = "Nothing is waiting for verification"
+
+
 class WeakPasswordError(DomainError):
     """The new password is too short, too common, or made with the account's identifiers."""
 

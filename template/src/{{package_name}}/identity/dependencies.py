@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from ..core.config import Settings
+from ..core.config import Settings, SettingsDep
 from ..core.errors import NotAuthenticatedError
 from .caller import Caller, load
-from .errors import AdminRequiredError
+from .errors import AdminRequiredError, ReauthenticationRequiredError
 from .tokens import InvalidTokenError, decode_access_token
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login")
@@ -40,3 +40,14 @@ async def admin_user(caller: CurrentUser) -> Caller:
 
 
 AdminUser = Annotated[Caller, Depends(admin_user)]
+
+
+async def recently_authenticated_user(caller: CurrentUser, settings: SettingsDep) -> Caller:
+    """The current user if their session proved a code or a password recently enough for a
+    sensitive change (REAUTH_MAX_AGE_SECONDS); else RFC 9470's challenge."""
+    if not caller.authenticated_within(settings.REAUTH_MAX_AGE_SECONDS):
+        raise ReauthenticationRequiredError(settings.REAUTH_MAX_AGE_SECONDS)
+    return caller
+
+
+RecentlyAuthenticatedUser = Annotated[Caller, Depends(recently_authenticated_user)]

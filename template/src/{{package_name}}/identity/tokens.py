@@ -2,7 +2,8 @@
 
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import jwt
@@ -24,14 +25,30 @@ class AccessClaims(BaseModel):
     typ: str
     iat: datetime
     exp: datetime
+    # When the session last proved a code or a password, and how (RFC 9470, RFC 8176). A token
+    # from before these claims counts as authenticated long ago.
+    auth_time: datetime = datetime.fromtimestamp(0, UTC)
+    amr: tuple[str, ...] = ()
 
 
 class InvalidTokenError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Authentication:
+    """What a session's tokens say of its last authentication."""
+
+    time: datetime
+    methods: list[str]
+
+
 def create_access_token(
-    user_id: uuid.UUID, session_id: uuid.UUID, secret: str, lifetime: timedelta
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    authentication: Authentication,
+    secret: str,
+    lifetime: timedelta,
 ) -> str:
     now = utcnow()
     claims = {
@@ -41,6 +58,8 @@ def create_access_token(
         "typ": ACCESS_TYPE,
         "iat": now,
         "exp": now + lifetime,
+        "auth_time": int(authentication.time.timestamp()),
+        "amr": authentication.methods,
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 

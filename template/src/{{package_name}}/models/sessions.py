@@ -3,8 +3,10 @@
 import uuid
 from datetime import datetime
 
+from sqlalchemy import ARRAY, Column, String
 from sqlmodel import Field
 
+from ..core.clock import utcnow
 from ..core.ids import uuid7
 from .base import TIMESTAMPTZ, CreatedAt
 
@@ -17,6 +19,17 @@ class AuthSession(CreatedAt, table=True):
     id: uuid.UUID = Field(default_factory=uuid7, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     revoked_at: datetime | None = Field(default=None, sa_type=TIMESTAMPTZ)
+    # Its end, whatever its refreshes: SESSION_MAX_AGE_DAYS after the login.
+    expires_at: datetime = Field(sa_type=TIMESTAMPTZ)
+    # When the session last proved a code or a password, and how (RFC 8176 method names).
+    auth_time: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMPTZ)
+    amr: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(String(16)), nullable=False)
+    )
+    # Kept to the minute: a request writes it at most once a minute.
+    last_used_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMPTZ)
+    user_agent: str | None = Field(default=None, max_length=512)
+    ip_address: str | None = Field(default=None, max_length=45)
 
 
 class RefreshToken(CreatedAt, table=True):

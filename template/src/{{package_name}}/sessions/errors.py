@@ -1,4 +1,4 @@
-from ..core.errors import NotAuthenticatedError
+from ..core.errors import NotAuthenticatedError, NotFoundError
 
 
 class InvalidRefreshTokenError(NotAuthenticatedError):
@@ -13,3 +13,9 @@ class RefreshTokenReusedError(InvalidRefreshTokenError):
     """A spent refresh token came back: its session ends, and stays ended though this fails."""
 
     keeps_changes = True
+
+
+class SessionNotFoundError(NotFoundError):
+    """No live session of this user has this id."""
+
+    detail = "Session not found"

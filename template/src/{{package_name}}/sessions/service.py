@@ -1,10 +1,12 @@
-"""Login sessions: start one per login, rotate its refresh token, end one or all of them.
+"""Login sessions: start one per login, rotate its refresh token, renew its authentication,
+list them, end one or all of them.
 
 Every function changes the session it is given and leaves the commit to its caller.
 """
 
 import uuid
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, update
 from sqlmodel import col, select
@@ -12,45 +14,76 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..core.clock import utcnow
 from ..core.config import Settings
-from ..identity.tokens import create_access_token
+from ..identity.tokens import Authentication, create_access_token
 from ..models.sessions import AuthSession, RefreshToken
 from ..models.users import User
-from .errors import InvalidRefreshTokenError, RefreshTokenReusedError
+from .errors import InvalidRefreshTokenError, RefreshTokenReusedError, SessionNotFoundError
 from .refresh_tokens import hash_refresh_token, new_refresh_token
-from .schemas import TokenPair
+from .schemas import AccessToken, SessionView, TokenPair
 
 
-def _pair(settings: Settings, user_id: uuid.UUID, session_id: uuid.UUID, refresh: str) -> TokenPair:
+@dataclass(frozen=True)
+class Device:
+    """Where a login came from, as its owner sees it in their list of sessions."""
+
+    ip_address: str | None
+    user_agent: str | None
+
+
+def _access_token(settings: Settings, session: AuthSession) -> AccessToken:
     lifetime = timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES)
+    authentication = Authentication(session.auth_time, session.amr)
     secret = settings.SECRET_KEY.get_secret_value()
-    access = create_access_token(user_id, session_id, secret, lifetime)
-    return TokenPair(
-        access_token=access, refresh_token=refresh, expires_in=int(lifetime.total_seconds())
-    )
+    token = create_access_token(session.user_id, session.id, authentication, secret, lifetime)
+    return AccessToken(access_token=token, expires_in=int(lifetime.total_seconds()))
+
+
+def _pair(settings: Settings, session: AuthSession, refresh: str) -> TokenPair:
+    access = _access_token(settings, session)
+    return TokenPair(**access.model_dump(), refresh_token=refresh)
 
 
 def _add_refresh_token(
-    db: AsyncSession, settings: Settings, session_id: uuid.UUID, parent_id: uuid.UUID | None
+    db: AsyncSession, settings: Settings, session: AuthSession, parent_id: uuid.UUID | None
 ) -> str:
     token = new_refresh_token()
+    lifetime = timedelta(days=settings.REFRESH_TOKEN_EXPIRE_DAYS)
     db.add(
         RefreshToken(
-            session_id=session_id,
+            session_id=session.id,
             parent_id=parent_id,
             token_hash=hash_refresh_token(token),
-            expires_at=utcnow() + timedelta(days=settings.REFRESH_TOKEN_EXPIRE_DAYS),
+            # No refresh token outlives its session.
+            expires_at=min(utcnow() + lifetime, session.expires_at),
         )
     )
     return token
 
 
-async def start_session(db: AsyncSession, settings: Settings, user_id: uuid.UUID) -> TokenPair:
-    """A new session (one device's login) with its first refresh token."""
-    auth_session = AuthSession(user_id=user_id)
-    db.add(auth_session)
+def live(now: datetime) -> ColumnElement[bool]:
+    """The condition of a session that has neither been ended nor run out."""
+    return col(AuthSession.revoked_at).is_(None) & (col(AuthSession.expires_at) > now)
+
+
+async def start_session(
+    db: AsyncSession, settings: Settings, user_id: uuid.UUID, methods: list[str], device: Device
+) -> TokenPair:
+    """A new session (one device's login), authenticated now by `methods`, with its first
+    refresh token."""
+    now = utcnow()
+    session = AuthSession(
+        user_id=user_id,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.SESSION_MAX_AGE_DAYS),
+        auth_time=now,
+        amr=methods,
+        last_used_at=now,
+        ip_address=device.ip_address,
+        user_agent=device.user_agent,
+    )
+    db.add(session)
     await db.flush()
-    refresh = _add_refresh_token(db, settings, auth_session.id, parent_id=None)
-    return _pair(settings, user_id, auth_session.id, refresh)
+    return _pair(settings, session, _add_refresh_token(db, settings, session, parent_id=None))
 
 
 async def rotate(db: AsyncSession, settings: Settings, token: str) -> TokenPair:
@@ -74,20 +107,53 @@ async def rotate(db: AsyncSession, settings: Settings, token: str) -> TokenPair:
             raise RefreshTokenReusedError
         raise InvalidRefreshTokenError
     token_id, session_id = row
-    owner = await db.exec(
-        select(AuthSession.user_id)
+    query = (
+        select(AuthSession)
         .join(User, col(User.id) == col(AuthSession.user_id))
-        .where(
-            col(AuthSession.id) == session_id,
-            col(AuthSession.revoked_at).is_(None),
-            col(User.is_active),
-        )
+        .where(col(AuthSession.id) == session_id, live(now), col(User.is_active))
     )
-    user_id = owner.first()
-    if user_id is None:
+    session = (await db.exec(query)).first()
+    if session is None:
         raise InvalidRefreshTokenError
-    refresh = _add_refresh_token(db, settings, session_id, parent_id=token_id)
-    return _pair(settings, user_id, session_id, refresh)
+    session.last_used_at = now
+    db.add(session)
+    return _pair(settings, session, _add_refresh_token(db, settings, session, parent_id=token_id))
+
+
+async def reauthenticated(
+    db: AsyncSession, settings: Settings, session_id: uuid.UUID, method: str
+) -> AccessToken:
+    """The session proved itself just now with `method`: an access token that says so (and
+    its refreshes will too)."""
+    session = await db.get(AuthSession, session_id)
+    assert session is not None  # the caller's, read a moment ago
+    session.auth_time, session.amr = utcnow(), [method]
+    db.add(session)
+    return _access_token(settings, session)
+
+
+async def live_sessions(db: AsyncSession, user_id: uuid.UUID) -> list[AuthSession]:
+    """The user's sessions that have neither ended nor run out, newest first."""
+    query = (
+        select(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, live(utcnow()))
+        .order_by(col(AuthSession.created_at).desc(), col(AuthSession.id).desc())
+    )
+    return list((await db.exec(query)).all())
+
+
+def view(session: AuthSession, current: uuid.UUID) -> SessionView:
+    """The session as its owner sees it; `current` is the session of the request that asks."""
+    return SessionView.model_validate({**session.model_dump(), "current": session.id == current})
+
+
+async def end_session_of(db: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID) -> None:
+    """End the user's live session `session_id`; any other is not theirs to end."""
+    ended = await _revoke(
+        db, (col(AuthSession.id) == session_id) & (col(AuthSession.user_id) == user_id)
+    )
+    if not ended:
+        raise SessionNotFoundError
 
 
 async def _end_session_of_spent_token(db: AsyncSession, token_hash: str) -> bool:
@@ -120,9 +186,8 @@ async def end_all_sessions(
     await _revoke(db, condition)
 
 
-async def _revoke(db: AsyncSession, condition: ColumnElement[bool]) -> None:
-    await db.exec(
-        update(AuthSession)
-        .where(condition, col(AuthSession.revoked_at).is_(None))
-        .values(revoked_at=utcnow())
-    )
+async def _revoke(db: AsyncSession, condition: ColumnElement[bool]) -> int:
+    """End the live sessions that meet `condition`; how many there were."""
+    now = utcnow()
+    ended = await db.exec(update(AuthSession).where(condition, live(now)).values(revoked_at=now))
+    return ended.rowcount

@@ -7,10 +7,12 @@ from ..core.errors import InvalidInputError, NotAuthenticatedError
 from ..core.schemas import responses
 from ..credentials.dependencies import CodeStoreDep
 from ..identity.caller import Caller
-from ..identity.dependencies import AdminUser, CurrentUser
-from ..identity.errors import AdminRequiredError
+from ..identity.dependencies import AdminUser, CurrentUser, RecentlyAuthenticatedUser
+from ..identity.errors import AdminRequiredError, ReauthenticationRequiredError
 from ..roles.dependencies import RoleInPath
 from ..roles.errors import RoleNotFoundError
+from ..sessions import service as sessions
+from ..sessions.schemas import SessionView
 from . import service
 from .dependencies import UserInPath
 from .errors import LastAdminError, UserNotFoundError
@@ -44,9 +46,11 @@ async def update_me(body: ProfileUpdate, caller: CurrentUser, db: SessionDep) ->
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete the current user and end all their sessions",
     operation_id="delete_current_user",
-    responses=responses(LastAdminError),
+    responses=responses(ReauthenticationRequiredError, LastAdminError),
 )
-async def delete_me(caller: CurrentUser, db: SessionDep, codes: CodeStoreDep) -> Response:
+async def delete_me(
+    caller: RecentlyAuthenticatedUser, db: SessionDep, codes: CodeStoreDep
+) -> Response:
     await service.remove(db, codes, await service.by_id(db, caller.id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -101,6 +105,31 @@ async def delete_user(
     _: AdminUser, user: UserInPath, db: SessionDep, codes: CodeStoreDep
 ) -> Response:
     await service.remove(db, codes, user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{user_id}/sessions",
+    summary="List a user's live sessions, newest first",
+    operation_id="list_user_sessions",
+    responses=responses(*ADMIN, UserNotFoundError),
+)
+async def list_user_sessions(
+    caller: AdminUser, user: UserInPath, db: SessionDep
+) -> list[SessionView]:
+    live = await sessions.live_sessions(db, user.id)
+    return [sessions.view(session, current=caller.session.id) for session in live]
+
+
+@router.delete(
+    "/{user_id}/sessions",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="End every session of a user",
+    operation_id="end_user_sessions",
+    responses=responses(*ADMIN, UserNotFoundError),
+)
+async def end_user_sessions(_: AdminUser, user: UserInPath, db: SessionDep) -> Response:
+    await sessions.end_all_sessions(db, user.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

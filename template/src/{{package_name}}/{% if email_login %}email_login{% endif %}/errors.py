@@ -1,18 +1,4 @@
-from ..core.errors import ConflictError, DomainError
-
-
-class NothingPendingError(DomainError):
-    """No e-mail address is waiting for verification."""
-
-    code = "nothing_pending"
-    detail = "No e-mail address is waiting for verification"
-
-
-class InvalidVerificationCodeError(DomainError):
-    """The verification code is wrong or has expired."""
-
-    code = "invalid_code"
-    detail = "Invalid or expired verification code"
+from ..core.errors import ConflictError
 
 
 class EmailTakenError(ConflictError):

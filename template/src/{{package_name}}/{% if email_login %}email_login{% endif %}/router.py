@@ -13,12 +13,18 @@ from ..core.guards import AUTH_GUARDS
 from ..core.rate_limit import RateLimiterDep
 from ..core.schemas import Message, responses
 from ..credentials.dependencies import CodeStoreDep
-from ..credentials.errors import DeliveryFailedError, TooManyAttemptsError
-from ..identity.dependencies import CurrentUser
+from ..credentials.errors import (
+    DeliveryFailedError,
+    InvalidCodeError,
+    NothingPendingError,
+    TooManyAttemptsError,
+)
+from ..identity.dependencies import CurrentUser, RecentlyAuthenticatedUser
+from ..identity.errors import ReauthenticationRequiredError
 from ..notifications.email import open_email_sender
 from . import service
 from .dependencies import EmailSenderDep
-from .errors import EmailTakenError, InvalidVerificationCodeError, NothingPendingError
+from .errors import EmailTakenError
 from .schemas import EmailUpdate, EmailVerification
 
 
@@ -43,11 +49,11 @@ router = APIRouter(
     "/update-email",
     summary="Set a new e-mail address, pending until verified",
     operation_id="update_email",
-    responses=responses(TooManyAttemptsError, DeliveryFailedError),
+    responses=responses(TooManyAttemptsError, DeliveryFailedError, ReauthenticationRequiredError),
 )
 async def update_email(
     body: EmailUpdate,
-    caller: CurrentUser,
+    caller: RecentlyAuthenticatedUser,
     db: SessionDep,
     codes: CodeStoreDep,
     limiter: RateLimiterDep,
@@ -63,7 +69,7 @@ async def update_email(
     summary="Verify the pending e-mail address with its code",
     operation_id="verify_email",
     responses=responses(
-        NothingPendingError, InvalidVerificationCodeError, TooManyAttemptsError, EmailTakenError
+        NothingPendingError, InvalidCodeError, TooManyAttemptsError, EmailTakenError
     ),
 )
 async def verify_email(

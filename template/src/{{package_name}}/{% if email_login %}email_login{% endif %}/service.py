@@ -17,11 +17,16 @@ from ..core.errors import TooManyRequestsError
 from ..core.rate_limit import RateLimiter
 from ..credentials.code_store import CodeStore
 from ..credentials.codes import check_code, deliver, issue_code, login_subject
-from ..credentials.errors import DeliveryFailedError, InvalidCredentialsError
+from ..credentials.errors import (
+    DeliveryFailedError,
+    InvalidCodeError,
+    InvalidCredentialsError,
+    NothingPendingError,
+)
 from ..models.email_addresses import EmailAddress
 from ..models.users import User
 from ..notifications.email import EmailKind, EmailSender
-from .errors import EmailTakenError, InvalidVerificationCodeError, NothingPendingError
+from .errors import EmailTakenError
 from .schemas import Email
 
 logger = logging.getLogger(__name__)
@@ -107,9 +112,8 @@ async def verify(db: AsyncSession, codes: CodeStore, user_id: uuid.UUID, code: s
     overlapping changes, each code verifies its own address, and the last one sent wins)."""
     address = await db.get(EmailAddress, user_id)
     if address is None or address.pending_email is None:
-        raise NothingPendingError
-    subject, wrong = verification_subject(user_id), InvalidVerificationCodeError
-    target = await check_code(codes, subject, code, wrong=wrong)
+        raise NothingPendingError("No e-mail address is waiting for verification")
+    target = await check_code(codes, verification_subject(user_id), code, wrong=InvalidCodeError)
     address.email, address.pending_email = target, None
     db.add(address)
     try:
