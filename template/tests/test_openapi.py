@@ -1,5 +1,7 @@
 """The OpenAPI document is fit for generated clients, errors and their codes included."""
 
+import re
+from pathlib import Path
 from typing import Any
 
 from httpx import AsyncClient
@@ -7,6 +9,7 @@ from httpx import AsyncClient
 METHODS = {"get", "put", "post", "delete", "patch"}
 # Answers whose body the contract defines otherwise: the readiness report.
 NOT_ERRORS = {("GET /health/extended", "503")}
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 
 
 def operations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -16,6 +19,13 @@ def operations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         for method, operation in item.items()
         if method in METHODS
     ]
+
+
+def documented_operations() -> set[str]:
+    """The operations the README's endpoint tables name: a row starts `| GET, PUT `/path` |`."""
+    endpoints = README.split("\n## Endpoints\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| ([A-Z, ]+) `([^`?]+)", endpoints, flags=re.MULTILINE)
+    return {f"{method.strip()} {path}" for methods, path in rows for method in methods.split(",")}
 
 
 def schema(document: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any]:
@@ -56,3 +66,8 @@ async def test_bearer_routes_declare_their_401(client: AsyncClient) -> None:
     for name, operation in operations(document):
         if operation.get("security"):
             assert "401" in operation["responses"], name
+
+
+async def test_the_readme_documents_exactly_the_operations(client: AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    assert documented_operations() == {name for name, _ in operations(document)}
