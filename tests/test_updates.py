@@ -12,6 +12,7 @@ import re
 import subprocess
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -232,17 +233,32 @@ def test_a_database_from_before_0_4_updates_with_its_addresses_and_revisions(
         " 'ada@example.org', true)",
         user,
     )
+    session = uuid.uuid4()
+    sql(
+        database,
+        "INSERT INTO auth_sessions (id, user_id, created_at) VALUES (%s, %s, '2026-11-30T12:00Z')",
+        session,
+        user,
+    )
 
     update(project)
     report(project, f"{before_0_4} -> HEAD, defaults, with an owner's revision and a database")
 
     revisions = source(project) / "migrations" / "versions"
     assert (revisions / "20270101_owner0001_own.py").exists()  # the 0.4.0 migration
+    # 0.5.0 adds revision 0003 on 0002, where the owner's sits too: the update joins the two.
+    merges = [path.stem for path in revisions.glob("merge_*.py")]
+    assert len(merges) == 1
     migrate(project, database)
-    assert sql(database, "SELECT version_num FROM alembic_version") == [("owner0001",)]
+    assert sql(database, "SELECT version_num FROM alembic_version") == [(merges[0],)]
     assert sql(
         database, "SELECT user_id, email, pending_email FROM email_login.email_addresses"
     ) == [(user, "ada@example.com", "ada@example.org")]
+    # The open session has the 0.5.0 columns, its end 90 days after it began.
+    assert sql(
+        database,
+        "SELECT expires_at - created_at, auth_time = created_at, amr FROM auth_sessions",
+    ) == [(timedelta(days=90), True, [])]
 
 
 def test_email_login_turned_on_off_and_on_again_on_a_migrated_database(

@@ -10,6 +10,7 @@ from .projects import load_module
 
 console = load_module("upgrades/console_providers_in_dotenv.py")
 packaged = load_module("upgrades/migrations_into_package.py")
+merging = load_module("upgrades/merge_revision_heads.py")
 
 
 @pytest.mark.parametrize(
@@ -64,3 +65,36 @@ def test_other_files_of_the_owner_keep_the_old_folder(tmp_path: Path) -> None:
     (old / "NOTES.md").write_text("ours\n")
     assert packaged.move_owner_revisions(tmp_path, "acme") == []
     assert (old / "NOTES.md").exists() and not (old / "versions").exists()
+
+
+def revisions(tmp_path: Path, **chain: str | tuple[str, ...] | None) -> Path:
+    """A package's versions folder holding one revision file per `name=down_revision`."""
+    versions = tmp_path / "src" / "acme" / "migrations" / "versions"
+    versions.mkdir(parents=True)
+    for name, down in chain.items():
+        (versions / f"2027_{name}.py").write_text(
+            f'"""{name}"""\n\nrevision: str = "{name}"\ndown_revision = {down!r}\n'
+        )
+    return versions
+
+
+def test_a_forked_chain_gets_one_merge_revision(tmp_path: Path) -> None:
+    versions = revisions(tmp_path, r1=None, r2="r1", r3="r2", own1="r2", own2="own1")
+    (versions / "README").write_text("not a revision\n")
+    merge = merging.merge_heads(tmp_path, "acme")
+    assert merge is not None and merge.parent == versions
+    assert merging.read_revision(merge)[1] == ["own2", "r3"]
+    assert merging.heads(versions) == [merging.read_revision(merge)[0]]
+    assert merging.merge_heads(tmp_path, "acme") is None  # one head now: nothing more to do
+
+
+def test_a_merge_revision_counts_as_following_each_head(tmp_path: Path) -> None:
+    versions = revisions(tmp_path, r1=None, r2="r1", own1="r1", m=("r2", "own1"))
+    assert merging.heads(versions) == ["m"]
+    assert merging.merge_heads(tmp_path, "acme") is None
+
+
+def test_a_single_chain_is_left_alone(tmp_path: Path) -> None:
+    versions = revisions(tmp_path, r1=None, r2="r1")
+    assert merging.merge_heads(tmp_path, "acme") is None
+    assert sorted(path.name for path in versions.iterdir()) == ["2027_r1.py", "2027_r2.py"]
