@@ -261,6 +261,44 @@ def test_a_database_from_before_0_4_updates_with_its_addresses_and_revisions(
     ) == [(timedelta(days=90), True, [])]
 
 
+def test_a_database_of_the_previous_release_updates_with_its_users_and_sessions(
+    template: Path, previous: str, tmp_path: Path
+) -> None:
+    project = owned(template, tmp_path / "service", previous, {})
+    revisions = source(project) / "migrations" / "versions"
+    (revisions / "20270101_owner0001_own.py").write_text(OWNER_REVISION)
+    commit(project.path, "An owner's revision")
+    database = services.fresh_database("previous_release_sessions")
+    migrate(project, database)
+    user, session = uuid.uuid4(), uuid.uuid4()
+    sql(
+        database,
+        "INSERT INTO users (id, phone_number, is_phone_verified, is_active)"
+        " VALUES (%s, '+12025550143', true, true)",
+        user,
+    )
+    sql(
+        database,
+        "INSERT INTO auth_sessions (id, user_id, created_at) VALUES (%s, %s, '2026-12-01T08:00Z')",
+        session,
+        user,
+    )
+
+    update(project)
+    report(project, f"{previous} -> HEAD, defaults, with an owner's revision, users and sessions")
+
+    assert files_with_markers(project) == []
+    migrate(project, database)
+    [merge] = [path.stem for path in revisions.glob("merge_*.py")]
+    assert sql(database, "SELECT version_num FROM alembic_version") == [(merge,)]
+    assert sql(
+        database,
+        "SELECT id, expires_at - created_at, auth_time = created_at, last_used_at = created_at,"
+        " amr, user_agent, ip_address, revoked_at FROM auth_sessions",
+    ) == [(session, timedelta(days=90), True, True, [], None, None, None)]
+    assert sql(database, "SELECT id FROM users") == [(user,)]
+
+
 def test_email_login_turned_on_off_and_on_again_on_a_migrated_database(
     template: Path, tmp_path: Path
 ) -> None:

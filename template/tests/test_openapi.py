@@ -71,3 +71,18 @@ async def test_bearer_routes_declare_their_401(client: AsyncClient) -> None:
 async def test_the_readme_documents_exactly_the_operations(client: AsyncClient) -> None:
     document = (await client.get("/openapi.json")).json()
     assert documented_operations() == {name for name, _ in operations(document)}
+
+
+async def test_every_auth_operation_documents_the_per_ip_limit(client: AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    for name, operation in operations(document):
+        if " /auth/" in name:
+            assert "`rate_limited`" in operation["responses"]["429"]["description"], name
+
+
+async def test_a_route_documents_its_codes_beside_its_routers(client: AsyncClient) -> None:
+    document = (await client.get("/openapi.json")).json()
+    refusal = document["paths"]["/auth/update-phone"]["post"]["responses"]["401"]
+    assert "`not_authenticated`" in refusal["description"]
+    assert "`reauthentication_required`" in refusal["description"]
+    assert "WWW-Authenticate" in refusal["headers"]

@@ -1,13 +1,14 @@
 """The routes of /auth where a logged-in user proves themselves again or changes how they log
 in: reauthentication, the password, the phone number."""
 
-from fastapi import APIRouter, BackgroundTasks, Response, status
+from fastapi import BackgroundTasks, Response, status
 
 from ..core.config import SettingsDep
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
 from ..core.guards import AUTH_GUARDS
 from ..core.rate_limit import RateLimiterDep
+from ..core.routing import DocumentedRouter
 from ..core.schemas import Message, responses
 from ..credentials.dependencies import CodeStoreDep, PasswordAttemptsDep
 from ..credentials.errors import (
@@ -27,7 +28,7 @@ from . import service
 from .errors import PhoneTakenError, WrongPasswordError
 from .schemas import PasswordChange, PhoneChange, PhoneVerification, Reauthentication
 
-router = APIRouter(
+router = DocumentedRouter(
     prefix="/auth",
     tags=["auth"],
     dependencies=AUTH_GUARDS,

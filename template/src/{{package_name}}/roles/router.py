@@ -1,7 +1,8 @@
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError
+from ..core.routing import DocumentedRouter
 from ..core.schemas import responses
 from ..identity.dependencies import AdminUser
 from ..identity.errors import AdminRequiredError
@@ -9,7 +10,7 @@ from . import service
 from .errors import BuiltInRoleError, RoleExistsError, RoleNotFoundError
 from .schemas import RoleCreate, RolePublic
 
-router = APIRouter(
+router = DocumentedRouter(
     prefix="/roles", tags=["roles"], responses=responses(NotAuthenticatedError, AdminRequiredError)
 )
 

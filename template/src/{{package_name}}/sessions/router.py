@@ -2,18 +2,19 @@
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
 from ..core.guards import AUTH_GUARDS
+from ..core.routing import DocumentedRouter
 from ..core.schemas import responses
 from ..identity.dependencies import CurrentUser
 from . import service
 from .errors import SessionNotFoundError
 from .schemas import SessionView
 
-router = APIRouter(
+router = DocumentedRouter(
     prefix="/auth/sessions",
     tags=["auth"],
     dependencies=AUTH_GUARDS,

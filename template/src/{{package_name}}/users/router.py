@@ -1,9 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError
+from ..core.routing import DocumentedRouter
 from ..core.schemas import responses
 from ..credentials.dependencies import CodeStoreDep
 from ..identity.caller import Caller
@@ -18,7 +19,9 @@ from .dependencies import UserInPath
 from .errors import LastAdminError, UserNotFoundError
 from .schemas import ProfileUpdate, UserAdminUpdate, UserAdminView, UserPage, UserPublic
 
-router = APIRouter(prefix="/users", tags=["users"], responses=responses(NotAuthenticatedError))
+router = DocumentedRouter(
+    prefix="/users", tags=["users"], responses=responses(NotAuthenticatedError)
+)
 ADMIN = (AdminRequiredError, InvalidInputError)
 
 

@@ -4,13 +4,14 @@ goes through the login routes.)"""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from ..core.config import Settings, SettingsDep
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
 from ..core.guards import AUTH_GUARDS
 from ..core.rate_limit import RateLimiterDep
+from ..core.routing import DocumentedRouter
 from ..core.schemas import Message, responses
 from ..credentials.dependencies import CodeStoreDep
 from ..credentials.errors import (
@@ -36,7 +37,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-router = APIRouter(
+router = DocumentedRouter(
     prefix="/auth",
     tags=["auth"],
     dependencies=AUTH_GUARDS,

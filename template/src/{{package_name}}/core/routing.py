@@ -1,0 +1,32 @@
+"""Routers whose routes document the router's refusals beside their own."""
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter
+
+from .schemas import OpenApiResponses
+
+
+def merged(common: OpenApiResponses, own: OpenApiResponses) -> OpenApiResponses:
+    """`own` beside `common`, status by status: a status both give lists the codes of both."""
+    documented = {**common, **own}
+    for status in common.keys() & own.keys():
+        lines = {
+            line
+            for responses in (common, own)
+            for line in responses[status].get("description", "").split("<br>")
+            if line
+        }
+        # Headers go by status (schemas.HEADERS), so either side's are right.
+        documented[status] = {**own[status], "description": "<br>".join(sorted(lines))}
+    return documented
+
+
+class DocumentedRouter(APIRouter):
+    """FastAPI lets a route's 429 replace its router's, so `/auth/login` would document its
+    `too_many_attempts` and lose the per-IP `rate_limited` every /auth route can answer."""
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        kwargs["responses"] = merged(self.responses, kwargs.get("responses") or {})
+        super().add_api_route(path, endpoint, **kwargs)
