@@ -23,10 +23,11 @@ import yaml
 from sqlalchemy.engine import make_url
 
 from . import services
-from .projects import TEST_VERSION, Project, git, project_env, render, run
+from .projects import TEST_VERSION, Project, git, load_module, project_env, render, run
 from .releases import releases_before_head
 
 pytestmark = pytest.mark.slow
+merging = load_module("upgrades/merge_revision_heads.py")
 
 # A conflict marker opens a line; the READMEs only quote it.
 MARKER = re.compile(r"^<<<<<<< before updating", re.MULTILINE)
@@ -34,11 +35,11 @@ TWILIO = {"sms_provider": "twilio", "email_login": False}
 OWNER_REVISION = '''"""The owner's own revision, on top of the template's.
 
 Revision ID: owner0001
-Revises: 0002
+Revises: {down}
 """
 
 revision = "owner0001"
-down_revision = "0002"
+down_revision = "{down}"
 branch_labels = None
 depends_on = None
 
@@ -70,14 +71,24 @@ def first(template: Path) -> str:
     return releases_before_head(template)[-1]
 
 
-@pytest.fixture(scope="module")
-def before_0_4(template: Path) -> str:
-    """The newest release before 0.4.0: migrations at the root, e-mail addresses on `users`."""
+def newest_release_before(template: Path, version: tuple[int, int, int]) -> str:
     return next(
         tag
         for tag in releases_before_head(template)
-        if tuple(map(int, tag[1:].split("."))) < (0, 4, 0)
+        if tuple(map(int, tag[1:].split("."))) < version
     )
+
+
+@pytest.fixture(scope="module")
+def before_0_4(template: Path) -> str:
+    """The newest release before 0.4.0: migrations at the root, e-mail addresses on `users`."""
+    return newest_release_before(template, (0, 4, 0))
+
+
+@pytest.fixture(scope="module")
+def before_0_5(template: Path) -> str:
+    """The newest release before 0.5.0: sessions without their device, use and end."""
+    return newest_release_before(template, (0, 5, 0))
 
 
 def commit(project: Path, message: str) -> None:
@@ -220,7 +231,7 @@ def test_a_database_from_before_0_4_updates_with_its_addresses_and_revisions(
     """Before 0.4.0 the service kept e-mail addresses on `users`; its owner added a revision."""
     project = owned(template, tmp_path / "service", before_0_4, {})
     (project.path / "migrations" / "versions" / "20270101_owner0001_own.py").write_text(
-        OWNER_REVISION
+        OWNER_REVISION.format(down="0002")
     )
     commit(project.path, "An owner's revision")
     database = services.fresh_database("previous_release")
@@ -261,12 +272,13 @@ def test_a_database_from_before_0_4_updates_with_its_addresses_and_revisions(
     ) == [(timedelta(days=90), True, [])]
 
 
-def test_a_database_of_the_previous_release_updates_with_its_users_and_sessions(
-    template: Path, previous: str, tmp_path: Path
+def test_a_database_from_before_0_5_updates_with_its_users_and_sessions(
+    template: Path, before_0_5: str, tmp_path: Path
 ) -> None:
-    project = owned(template, tmp_path / "service", previous, {})
+    project = owned(template, tmp_path / "service", before_0_5, {})
     revisions = source(project) / "migrations" / "versions"
-    (revisions / "20270101_owner0001_own.py").write_text(OWNER_REVISION)
+    [head] = merging.heads(revisions)
+    (revisions / "20270101_owner0001_own.py").write_text(OWNER_REVISION.format(down=head))
     commit(project.path, "An owner's revision")
     database = services.fresh_database("previous_release_sessions")
     migrate(project, database)
@@ -285,11 +297,13 @@ def test_a_database_of_the_previous_release_updates_with_its_users_and_sessions(
     )
 
     update(project)
-    report(project, f"{previous} -> HEAD, defaults, with an owner's revision, users and sessions")
+    report(project, f"{before_0_5} -> HEAD, defaults, with an owner's revision, users, sessions")
 
     assert files_with_markers(project) == []
     migrate(project, database)
-    [merge] = [path.stem for path in revisions.glob("merge_*.py")]
+    # The owner's revision and 0003 meet in the merge revision the update wrote.
+    [merge] = merging.heads(revisions)
+    assert merge.startswith("merge_")
     assert sql(database, "SELECT version_num FROM alembic_version") == [(merge,)]
     assert sql(
         database,
