@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..core.config import Settings
 from ..core.rate_limit import RateLimiter
 from ..credentials.code_store import CODE_DIGITS, CodeStore
-from ..credentials.codes import check_code, deliver, issue_code, login_subject
+from ..credentials.codes import check_code, deliver, issue_sms_code, login_subject
 from ..credentials.errors import (
     InvalidCodeError,
     InvalidCredentialsError,
@@ -55,7 +55,7 @@ async def send_phone_code(
     codes: CodeStore, limiter: RateLimiter, settings: Settings, sms: SmsSender, phone_number: str
 ) -> None:
     subject = login_subject(phone_number)
-    code = await issue_code(codes, limiter, settings, subject, phone_number)
+    code = await issue_sms_code(codes, limiter, settings, subject, phone_number)
     await deliver(codes, subject, sms.send_code(phone_number, code))
 
 
@@ -206,7 +206,7 @@ async def start_phone_change(
 ) -> None:
     """Send a code to the new number; only that code, for that number, changes it."""
     subject = phone_change_subject(caller)
-    code = await issue_code(codes, limiter, settings, subject, phone_number)
+    code = await issue_sms_code(codes, limiter, settings, subject, phone_number)
     await deliver(codes, subject, sms.send_code(phone_number, code))
 
 

@@ -6,10 +6,16 @@ from collections.abc import Awaitable
 
 from ..core.config import Settings
 from ..core.errors import DomainError
+from ..core.phone_numbers import sms_country_code
 from ..core.rate_limit import RateLimiter
 from ..notifications.errors import DeliveryError
 from .code_store import CodeStore, Outcome
-from .errors import DeliveryFailedError, InvalidCredentialsError, TooManyAttemptsError
+from .errors import (
+    DeliveryFailedError,
+    InvalidCredentialsError,
+    TooManyAttemptsError,
+    UnsupportedNumberError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -20,14 +26,34 @@ def login_subject(identifier: str) -> str:
 
 
 async def issue_code(
-    codes: CodeStore, limiter: RateLimiter, settings: Settings, subject: str, recipient: str
+    codes: CodeStore,
+    limiter: RateLimiter,
+    settings: Settings,
+    subject: str,
+    recipient: str,
+    *,
+    sms_country: int | None = None,
 ) -> str:
-    """A fresh code for `recipient`, unless the subject is locked out or the recipient had
-    enough codes; only this code yields the recipient back (see `check_code`)."""
+    """A fresh code for `recipient`, unless the subject is locked out, the recipient had enough
+    codes, or the SMS budget of its country (`sms_country`) is spent; only this code yields
+    the recipient back (see `check_code`)."""
     if locked_for := await codes.lockout_seconds(subject):
         raise TooManyAttemptsError(locked_for)
     await limiter.hit(settings.OTP_SEND_LIMIT, "otp-send", recipient)
+    if sms_country is not None:
+        await limiter.hit(settings.SMS_COUNTRY_HOURLY_LIMIT, "sms-country", str(sms_country))
     return await codes.issue(subject, recipient)
+
+
+async def issue_sms_code(
+    codes: CodeStore, limiter: RateLimiter, settings: Settings, subject: str, phone_number: str
+) -> str:
+    """`issue_code` for a phone number, which must be a mobile one in a country the service
+    serves: spreading requests over many numbers cannot pump SMS at the owner's cost."""
+    country = sms_country_code(phone_number, settings.SMS_ALLOWED_COUNTRIES)
+    if country is None:
+        raise UnsupportedNumberError
+    return await issue_code(codes, limiter, settings, subject, phone_number, sms_country=country)
 
 
 async def deliver(codes: CodeStore, subject: str, sending: Awaitable[None]) -> None:

@@ -1,4 +1,9 @@
-from ..core.errors import DomainError, NotAuthenticatedError, TooManyRequestsError
+from ..core.errors import (
+    DomainError,
+    InvalidInputError,
+    NotAuthenticatedError,
+    TooManyRequestsError,
+)
 
 
 class InvalidCredentialsError(NotAuthenticatedError):
@@ -23,6 +28,13 @@ class DeliveryFailedError(DomainError):
     status = 503
     code = "delivery_failed"
     detail = "The code could not be sent; try again later"
+
+
+class UnsupportedNumberError(InvalidInputError):
+    """Codes go by SMS only to mobile numbers in the countries the service serves."""
+
+    code = "unsupported_number"
+    detail = "Codes are sent only to mobile numbers in the countries this service serves"
 
 
 class InvalidCodeError(DomainError):

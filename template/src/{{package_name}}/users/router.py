@@ -19,6 +19,8 @@ from .dependencies import UserInPath
 from .errors import LastAdminError, UserNotFoundError
 from .schemas import ProfileUpdate, UserAdminUpdate, UserAdminView, UserPage, UserPublic
 
+# The largest OFFSET PostgreSQL takes.
+BIGINT_MAX = 2**63 - 1
 router = DocumentedRouter(
     prefix="/users", tags=["users"], responses=responses(NotAuthenticatedError)
 )
@@ -67,7 +69,7 @@ async def delete_me(
 async def list_users(
     _: AdminUser,
     db: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=BIGINT_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> UserPage:
     users, total = await service.page(db, offset, limit)
