@@ -142,15 +142,19 @@ def test_migrations_match_the_models(rendered: Rendered) -> None:
 
 
 def test_own_suite_passes(rendered: Rendered, variant: Variant) -> None:
+    # With its coverage floor, as the rendered CI runs it.
     output = rendered.run(
         "pytest",
         "-q",
         "-p",
         "no:cacheprovider",
+        "--cov",
         TEST_DATABASE_URL=rendered.database_url,
         TEST_REDIS_URL=rendered.redis_url,
     )
     summary = output.strip().splitlines()[-1]
     passed = re.search(r"(\d+) passed", summary)
     assert passed and "failed" not in summary and "error" not in summary, output
-    print(f"{variant.name}: {summary}")
+    coverage = re.search(r"^TOTAL\s.*?(\d+%)$", output, flags=re.MULTILINE)
+    assert coverage, output
+    print(f"{variant.name}: {summary}; coverage {coverage[1]}")
