@@ -5,7 +5,7 @@ from typing import Annotated
 
 import asyncpg
 from fastapi import Depends, Request
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,15 +13,31 @@ from .config import Settings
 from .errors import DomainError
 
 
+def engine_url(database_url: str) -> URL:
+    """DATABASE_URL for asyncpg, whatever driver it names (Alembic's is psycopg)."""
+    url = make_url(database_url).set(drivername="postgresql+asyncpg")
+    if "sslmode" in url.query:
+        # libpq's name for it, which managed databases hand out; asyncpg's keyword is `ssl`.
+        url = url.update_query_dict({"ssl": url.query["sslmode"]}).difference_update_query(
+            ["sslmode"]
+        )
+    return url
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
+    """The ORM's engine, on asyncpg: unlike psycopg it bounds every statement on the client
+    side, so a hung server costs a request DB_QUERY_TIMEOUT_SECONDS (then 503), not a worker."""
     return create_async_engine(
-        settings.DATABASE_URL,
+        engine_url(settings.DATABASE_URL),
         pool_size=settings.DB_POOL_SIZE,
         max_overflow=settings.DB_MAX_OVERFLOW,
         pool_timeout=settings.DB_POOL_TIMEOUT_SECONDS,
         # A connection the server dropped is replaced instead of failing a request.
         pool_pre_ping=True,
-        connect_args={"connect_timeout": max(1, round(settings.DB_POOL_TIMEOUT_SECONDS))},
+        connect_args={
+            "timeout": settings.DB_POOL_TIMEOUT_SECONDS,
+            "command_timeout": settings.DB_QUERY_TIMEOUT_SECONDS,
+        },
     )
 
 
@@ -32,9 +48,9 @@ type ReadPool = asyncpg.Pool[asyncpg.Record]
 def create_read_pool(settings: Settings) -> ReadPool:
     """asyncpg connections for the one query every authenticated request makes.
 
-    It is the service's most frequent request, and asyncpg runs that query for markedly less
-    CPU than the ORM's driver. Bounded like the engine; opens no connection until a request
-    needs one, so the service starts, and says so, while PostgreSQL is down.
+    It is the service's most frequent request, and asyncpg's own pool runs that query for
+    markedly less CPU than the ORM. Bounded like the engine; opens no connection until a
+    request needs one, so the service starts, and says so, while PostgreSQL is down.
     """
     url = make_url(settings.DATABASE_URL).set(drivername="postgresql")
     return asyncpg.create_pool(
@@ -42,6 +58,7 @@ def create_read_pool(settings: Settings) -> ReadPool:
         min_size=0,
         max_size=settings.DB_POOL_SIZE,
         timeout=settings.DB_POOL_TIMEOUT_SECONDS,
+        command_timeout=settings.DB_QUERY_TIMEOUT_SECONDS,
     )
 
 
