@@ -2,10 +2,12 @@
 delivered or discarded, spent or counted as a wrong guess."""
 
 import logging
-from collections.abc import Awaitable
+from contextlib import suppress
+from collections.abc import Awaitable, Callable
 
 from ..core.config import Settings
 from ..core.errors import DomainError
+from ..core.guards import outside_auth_slot
 from ..core.phone_numbers import sms_country_code
 from ..core.rate_limit import RateLimiter
 from ..notifications.errors import DeliveryError
@@ -57,13 +59,26 @@ async def issue_sms_code(
 
 
 async def deliver(codes: CodeStore, subject: str, sending: Awaitable[None]) -> None:
-    """Await the sending; if it fails, the code dies with it and DeliveryFailedError is raised."""
+    """Await the sending (outside the request's admission slot: a provider's slowness is no
+    reason to make other logins wait); if it fails, the code dies with it and
+    DeliveryFailedError is raised."""
     try:
-        await sending
+        async with outside_auth_slot():
+            await sending
     except DeliveryError:
         await codes.revoke(subject)
         logger.exception("a code for %s could not be delivered", subject.split(":", 1)[0])
         raise DeliveryFailedError from None
+
+
+async def deliver_after_response(
+    codes: CodeStore, subject: str, send: Callable[[], Awaitable[None]]
+) -> None:
+    """`deliver` as a background task: nobody waits for it, so the time a response takes
+    tells nothing of whether a code was sent; a failure is logged and ends the code."""
+    # deliver has logged the failure, and there is nobody left to tell.
+    with suppress(DeliveryFailedError):
+        await deliver(codes, subject, send())
 
 
 async def check_code(

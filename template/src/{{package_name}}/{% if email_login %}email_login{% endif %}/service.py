@@ -5,7 +5,9 @@ Every function changes the session it is given and leaves the commit to its call
 
 import logging
 import uuid
+from functools import partial
 
+from fastapi import BackgroundTasks
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +18,13 @@ from ..core.config import Settings
 from ..core.errors import TooManyRequestsError
 from ..core.rate_limit import RateLimiter
 from ..credentials.code_store import CodeStore
-from ..credentials.codes import check_code, deliver, issue_code, login_subject
+from ..credentials.codes import (
+    check_code,
+    deliver,
+    deliver_after_response,
+    issue_code,
+    login_subject,
+)
 from ..credentials.errors import (
     DeliveryFailedError,
     InvalidCodeError,
@@ -58,12 +66,17 @@ async def send_login_code(
     settings: Settings,
     mail: EmailSender,
     email: str,
+    later: BackgroundTasks,
 ) -> None:
-    """Send a login code to a verified address; an unknown one gets the same answer, no mail."""
+    """Send a login code to a verified address; an unknown one gets the same answer, no mail.
+
+    The mail goes after the response, so that its time does not tell known addresses apart.
+    """
     subject = login_subject(email)
     code = await issue_code(codes, limiter, settings, subject, email)
     if await owner_of(db, email) is not None:
-        await deliver(codes, subject, mail.send_code(email, code, EmailKind.LOGIN))
+        send = partial(mail.send_code, email, code, EmailKind.LOGIN)
+        later.add_task(deliver_after_response, codes, subject, send)
 
 
 async def start_verification(
