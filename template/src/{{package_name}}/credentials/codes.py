@@ -2,8 +2,8 @@
 delivered or discarded, spent or counted as a wrong guess."""
 
 import logging
-from contextlib import suppress
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 
 from ..core.config import Settings
 from ..core.errors import DomainError
