@@ -46,6 +46,8 @@ async def auth_slot(request: Request) -> AsyncIterator[None]:
     """Hold one of the worker's AUTH_CONCURRENCY slots while an auth request runs."""
     slot = AdmissionSlot(request.app.state.auth_slots)
     await slot.take()
+    # Never reset: the variable ends with the request's context, and a slot given back is
+    # no longer `held`, so a later request of the same context cannot give it back twice.
     _current_slot.set(slot)
     try:
         yield
