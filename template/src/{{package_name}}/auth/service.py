@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ..core.config import Settings
+from ..core.devices import Device
 from ..core.rate_limit import RateLimiter
 from ..credentials.code_store import CODE_DIGITS, CodeStore
 from ..credentials.codes import check_code, deliver, issue_sms_code, login_subject
@@ -64,7 +65,7 @@ async def log_in(
     codes: CodeStore,
     attempts: PasswordAttempts,
     settings: Settings,
-    device: sessions.Device,
+    device: Device,
     identifier: str,
     secret: str,
     *,
@@ -84,7 +85,7 @@ async def log_in_with_code(
     db: AsyncSession,
     codes: CodeStore,
     settings: Settings,
-    device: sessions.Device,
+    device: Device,
     identifier: str,
     code: str,
     owner: Owner,
@@ -99,7 +100,7 @@ async def log_in_with_password(
     db: AsyncSession,
     attempts: PasswordAttempts,
     settings: Settings,
-    device: sessions.Device,
+    device: Device,
     identifier: str,
     user: User | None,
     password: str,
@@ -136,7 +137,7 @@ async def check_password(
 async def start_session_for(
     db: AsyncSession,
     settings: Settings,
-    device: sessions.Device,
+    device: Device,
     user: User | None,
     methods: list[str],
 ) -> TokenPair:

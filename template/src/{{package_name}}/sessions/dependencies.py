@@ -4,7 +4,7 @@ from fastapi import Depends, Request
 
 from ..core.client_ip import client_ip
 from ..core.config import SettingsDep
-from .service import Device
+from ..core.devices import Device
 
 
 async def device(request: Request, settings: SettingsDep) -> Device:

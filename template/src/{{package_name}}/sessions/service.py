@@ -5,29 +5,22 @@ Every function changes the session it is given and leaves the commit to its call
 """
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..audit.events import EventType, record
 from ..core.clock import utcnow
 from ..core.config import Settings
+from ..core.devices import Device
 from ..identity.tokens import Authentication, create_access_token
 from ..models.sessions import AuthSession, RefreshToken
 from ..models.users import User
 from .errors import InvalidRefreshTokenError, RefreshTokenReusedError, SessionNotFoundError
 from .refresh_tokens import hash_refresh_token, new_refresh_token
 from .schemas import AccessToken, SessionView, TokenPair
-
-
-@dataclass(frozen=True)
-class Device:
-    """Where a login came from, as its owner sees it in their list of sessions."""
-
-    ip_address: str | None
-    user_agent: str | None
 
 
 def _access_token(settings: Settings, session: AuthSession) -> AccessToken:
@@ -82,6 +75,7 @@ async def start_session(
         user_agent=device.user_agent,
     )
     db.add(session)
+    record(db, EventType.LOGIN_SUCCEEDED, user_id, device=device, methods=methods)
     await db.flush()
     return _pair(settings, session, _add_refresh_token(db, settings, session, parent_id=None))
 
