@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..audit.events import EventType, record
 from ..core.config import Settings
 from ..core.devices import Device
 from ..core.rate_limit import RateLimiter
@@ -194,6 +195,7 @@ async def change_password(
     check_strength(new_password, settings.PASSWORD_MIN_LENGTH, identifiers)
     user.hashed_password = await hash_password(new_password)
     db.add(user)
+    record(db, EventType.PASSWORD_CHANGED, user.id)
     await sessions.end_all_sessions(db, user.id, keep=caller.session.id)
 
 
@@ -226,6 +228,7 @@ async def change_phone(db: AsyncSession, codes: CodeStore, caller: Caller, code:
         await db.flush()
     except IntegrityError:
         raise PhoneTakenError from None
+    record(db, EventType.PHONE_CHANGED, user.id)
     await sessions.end_all_sessions(db, user.id, keep=caller.session.id)
     await codes.forget(login_subject(old_number))
     return old_number

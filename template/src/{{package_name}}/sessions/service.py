@@ -123,6 +123,7 @@ async def reauthenticated(
     assert session is not None  # the caller's, read a moment ago
     session.auth_time, session.amr = utcnow(), [method]
     db.add(session)
+    record(db, EventType.REAUTHENTICATED, session.user_id, method=method)
     return _access_token(settings, session)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ..audit.events import EventType, record
 from ..core.config import Settings
 from ..core.errors import TooManyRequestsError
 from ..core.rate_limit import RateLimiter
@@ -129,6 +130,7 @@ async def verify(db: AsyncSession, codes: CodeStore, user_id: uuid.UUID, code: s
     target = await check_code(codes, verification_subject(user_id), code, wrong=InvalidCodeError)
     address.email, address.pending_email = target, None
     db.add(address)
+    record(db, EventType.EMAIL_VERIFIED, user_id)
     try:
         await db.flush()
     except IntegrityError:
