@@ -91,6 +91,32 @@ def before_0_5(template: Path) -> str:
     return newest_release_before(template, (0, 5, 0))
 
 
+@pytest.fixture(scope="module")
+def before_0_7(template: Path) -> str:
+    """The newest release before 0.7.0: no audit log, no second factor."""
+    return newest_release_before(template, (0, 7, 0))
+
+
+def add_owner_revision(project: Project) -> Path:
+    """The owner's own revision on the template's head of their day; the revisions' folder."""
+    revisions = source(project) / "migrations" / "versions"
+    [head] = merging.heads(revisions)
+    (revisions / "20270101_owner0001_own.py").write_text(OWNER_REVISION.format(down=head))
+    commit(project.path, "An owner's revision")
+    return revisions
+
+
+def add_user(database: str) -> uuid.UUID:
+    user = uuid.uuid4()
+    sql(
+        database,
+        "INSERT INTO users (id, phone_number, is_phone_verified, is_active)"
+        " VALUES (%s, '+12025550143', true, true)",
+        user,
+    )
+    return user
+
+
 def commit(project: Path, message: str) -> None:
     git(project, "add", "-A")
     git(project, "commit", "--quiet", "--allow-empty", "-m", message)
@@ -276,19 +302,10 @@ def test_a_database_from_before_0_5_updates_with_its_users_and_sessions(
     template: Path, before_0_5: str, tmp_path: Path
 ) -> None:
     project = owned(template, tmp_path / "service", before_0_5, {})
-    revisions = source(project) / "migrations" / "versions"
-    [head] = merging.heads(revisions)
-    (revisions / "20270101_owner0001_own.py").write_text(OWNER_REVISION.format(down=head))
-    commit(project.path, "An owner's revision")
+    revisions = add_owner_revision(project)
     database = services.fresh_database("previous_release_sessions")
     migrate(project, database)
-    user, session = uuid.uuid4(), uuid.uuid4()
-    sql(
-        database,
-        "INSERT INTO users (id, phone_number, is_phone_verified, is_active)"
-        " VALUES (%s, '+12025550143', true, true)",
-        user,
-    )
+    user, session = add_user(database), uuid.uuid4()
     sql(
         database,
         "INSERT INTO auth_sessions (id, user_id, created_at) VALUES (%s, %s, '2026-12-01T08:00Z')",
@@ -313,19 +330,36 @@ def test_a_database_from_before_0_5_updates_with_its_users_and_sessions(
     assert sql(database, "SELECT id FROM users") == [(user,)]
 
 
+def test_a_database_from_before_0_7_gains_the_audit_log_and_the_second_factor(
+    template: Path, before_0_7: str, tmp_path: Path
+) -> None:
+    project = owned(template, tmp_path / "service", before_0_7, {})
+    revisions = add_owner_revision(project)
+    database = services.fresh_database("previous_release_audit")
+    migrate(project, database)
+    user = add_user(database)
+
+    update(project)
+    report(project, f"{before_0_7} -> HEAD, defaults, with an owner's revision and a user")
+
+    assert files_with_markers(project) == []
+    migrate(project, database)
+    # The owner's revision and the release's two meet in the merge revision the update wrote.
+    [merge] = merging.heads(revisions)
+    assert merge.startswith("merge_")
+    assert sql(database, "SELECT version_num FROM alembic_version") == [(merge,)]
+    for table in ("audit_events", "totp_factors", "recovery_codes"):
+        assert sql(database, f"SELECT count(*) FROM {table}") == [(0,)]
+    assert sql(database, "SELECT id FROM users") == [(user,)]
+
+
 def test_email_login_turned_on_off_and_on_again_on_a_migrated_database(
     template: Path, tmp_path: Path
 ) -> None:
     project = owned(template, tmp_path / "service", TEST_VERSION, {"email_login": False})
     database = services.fresh_database("email_login_toggled")
     migrate(project, database)
-    user = uuid.uuid4()
-    sql(
-        database,
-        "INSERT INTO users (id, phone_number, is_phone_verified, is_active)"
-        " VALUES (%s, '+12025550143', true, true)",
-        user,
-    )
+    user = add_user(database)
 
     def switch(on: bool) -> None:
         update(project, email_login=on)

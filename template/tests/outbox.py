@@ -6,12 +6,14 @@ class Outbox:
 
     def __init__(self) -> None:
         self._sent: list[tuple[str, str]] = []
+        # (recipient, SMS text or e-mail subject) of every security notice sent so far.
         self.notices: list[tuple[str, str]] = []
 
     async def send_code(self, recipient: str, code: str, *_: object) -> None:
         self._sent.append((recipient, code))
 
-    async def send_notice(self, recipient: str, text: str) -> None:
+    async def send_notice(self, recipient: str, text: str, *_: str) -> None:
+        """(phone, text) for an SMS; (address, subject) for an e-mail."""
         self.notices.append((recipient, text))
 
     def messages(self) -> list[tuple[str, str]]:

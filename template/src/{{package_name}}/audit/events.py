@@ -6,7 +6,10 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..core.devices import Device
+from ..core.config import Settings
+from ..core.db import keep_on_refusal, request_of
+from ..core.devices import Device, device_of
+from ..credentials.errors import WrongGuessError
 from ..models.audit_events import AuditEvent
 
 
@@ -40,7 +43,6 @@ def record(
     event: EventType,
     user_id: uuid.UUID | None,
     *,
-    device: Device | None = None,
     actor_id: uuid.UUID | None = None,
     **details: Any,
 ) -> None:
@@ -48,13 +50,43 @@ def record(
 
     `details` are for people reading the log; never a code, password, token or key.
     """
-    db.add(
-        AuditEvent(
-            type=event,
-            user_id=user_id,
-            actor_id=actor_id,
-            ip_address=device.ip_address if device else None,
-            user_agent=device.user_agent if device else None,
-            details=details,
-        )
+    db.add(_event(db, event, user_id, actor_id, details))
+
+
+def record_refusal(
+    db: AsyncSession, event: EventType, user_id: uuid.UUID | None, **details: Any
+) -> None:
+    """Record a refusal (a failed login, a lockout): kept though the request's changes are not."""
+    keep_on_refusal(db, _event(db, event, user_id, None, details))
+
+
+def record_failed_login(
+    db: AsyncSession, user_id: uuid.UUID | None, refusal: WrongGuessError, **details: Any
+) -> None:
+    """A wrong code or password (`details` say which, and where), and the lockout it started."""
+    record_refusal(db, EventType.LOGIN_FAILED, user_id, **details)
+    if refusal.started_lockout:
+        record_refusal(db, EventType.LOCKOUT_STARTED, user_id, **details)
+
+
+def _event(
+    db: AsyncSession,
+    event: EventType,
+    user_id: uuid.UUID | None,
+    actor_id: uuid.UUID | None,
+    details: dict[str, Any],
+) -> AuditEvent:
+    # The device of the request whose transaction this is: the user's, or the acting admin's.
+    device = Device(None, None)
+    if request := request_of(db):
+        settings: Settings = request.app.state.settings
+        device = device_of(request, settings.TRUSTED_PROXIES)
+    return AuditEvent(
+        type=event,
+        user_id=user_id,
+        # An admin acting on their own account acts as the user.
+        actor_id=actor_id if actor_id != user_id else None,
+        ip_address=device.ip_address,
+        user_agent=device.user_agent,
+        details=details,
     )

@@ -10,7 +10,7 @@ from ..core.errors import InvalidInputError, NotAuthenticatedError
 from ..core.routing import DocumentedRouter
 from ..core.schemas import responses
 from ..identity.dependencies import AdminUser, CurrentUser
-from ..identity.errors import AdminRequiredError
+from ..identity.errors import AdminMfaRequiredError, AdminRequiredError
 from . import service
 from .events import EventType
 from .schemas import EventPage
@@ -39,7 +39,7 @@ async def read_my_events(
     tags=["audit"],
     summary="Every security event, newest first, by user and type",
     operation_id="list_audit_events",
-    responses=responses(AdminRequiredError),
+    responses=responses(AdminRequiredError, AdminMfaRequiredError),
 )
 async def list_events(
     _: AdminUser,

@@ -1,7 +1,7 @@
 """The routes of /auth where a logged-in user proves themselves again or changes how they log
 in: reauthentication, the password, the phone number."""
 
-from fastapi import BackgroundTasks, Response, status
+from fastapi import Response, status
 
 from ..core.config import SettingsDep
 from ..core.db import SessionDep
@@ -21,8 +21,7 @@ from ..credentials.errors import (
 )
 from ..identity.dependencies import CurrentUser, RecentlyAuthenticatedUser
 from ..identity.errors import ReauthenticationRequiredError
-from ..notifications import notices
-from ..notifications.dependencies import SmsSenderDep
+from ..notifications.dependencies import NoticesDep, SmsSenderDep
 from ..sessions.schemas import AccessToken
 from . import service
 from .errors import PhoneTakenError, WrongPasswordError
@@ -72,11 +71,13 @@ async def change_password(
     db: SessionDep,
     attempts: PasswordAttemptsDep,
     settings: SettingsDep,
+    notices: NoticesDep,
 ) -> Response:
     """A session that logged in (or reauthenticated) recently needs no `current_password`:
-    that is how a forgotten password is replaced. Any other proves itself with it."""
+    that is how a forgotten password is replaced. Any other proves itself with it. The user
+    is told, once the change is committed."""
     await service.change_password(
-        db, attempts, settings, caller, body.new_password, body.current_password
+        db, attempts, settings, notices, caller, body.new_password, body.current_password
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -112,11 +113,8 @@ async def verify_phone(
     caller: CurrentUser,
     db: SessionDep,
     codes: CodeStoreDep,
-    settings: SettingsDep,
-    sms: SmsSenderDep,
-    background: BackgroundTasks,
+    notices: NoticesDep,
 ) -> Message:
     """Ends the user's other sessions; the old number is told, once the change is committed."""
-    old_number = await service.change_phone(db, codes, caller, body.otp)
-    background.add_task(notices.send_sms_notice, sms, old_number, notices.phone_changed(settings))
+    await service.change_phone(db, codes, notices, caller, body.otp)
     return Message(message="Phone number updated")

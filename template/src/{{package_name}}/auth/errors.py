@@ -1,7 +1,8 @@
 from ..core.errors import ConflictError, DomainError
+from ..credentials.errors import WrongGuessError
 
 
-class WrongPasswordError(DomainError):
+class WrongPasswordError(DomainError, WrongGuessError):
     """`current_password` is not the account's password."""
 
     code = "wrong_password"

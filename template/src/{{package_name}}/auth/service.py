@@ -5,12 +5,14 @@ Every function changes the session it is given and leaves the commit to its call
 """
 
 import hmac
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..audit.events import EventType, record
+from ..audit.events import EventType, record, record_failed_login
 from ..core.config import Settings
 from ..core.devices import Device
 from ..core.rate_limit import RateLimiter
@@ -21,13 +23,19 @@ from ..credentials.errors import (
     InvalidCredentialsError,
     NothingPendingError,
     TooManyAttemptsError,
+    WrongGuessError,
 )
 from ..credentials.password_attempts import PasswordAttempts
 from ..credentials.password_policy import check_strength
 from ..credentials.passwords import Check, hash_password, verify_password
 from ..identity.caller import Caller
 from ..identity.errors import ReauthenticationRequiredError
+from ..identity.profiles import contact_of
+from ..mfa import service as mfa
+from ..mfa.challenges import Challenges
+from ..mfa.schemas import MfaChallenge
 from ..models.users import User
+from ..notifications.notices import PASSWORD_CHANGED, PHONE_CHANGED, Contact, Notices
 from ..notifications.sms import SmsSender
 from ..sessions import service as sessions
 from ..sessions.schemas import AccessToken, TokenPair
@@ -61,57 +69,68 @@ async def send_phone_code(
     await deliver(codes, subject, sms.send_code(phone_number, code))
 
 
+@asynccontextmanager
+async def failures_recorded(
+    db: AsyncSession, user_id: uuid.UUID | None, **details: str
+) -> AsyncIterator[None]:
+    """Record a wrong code or password met inside, and the lockout it started."""
+    try:
+        yield
+    except WrongGuessError as refusal:
+        record_failed_login(db, user_id, refusal, **details)
+        raise
+
+
 async def log_in(
     db: AsyncSession,
     codes: CodeStore,
     attempts: PasswordAttempts,
+    challenges: Challenges,
     settings: Settings,
     device: Device,
     identifier: str,
     secret: str,
     *,
     owner_by_code: Owner,
-    owner_by_password: Owner,
-) -> TokenPair:
-    """Log in with a code (six digits; passwords are longer) or with a password."""
+    owner: Owner,
+) -> TokenPair | MfaChallenge:
+    """Log in with a code (six digits; passwords are longer) or with a password. A password
+    counts against the account's attempts (or the identifier's, for no account); an unknown
+    user costs the same hashing time and gets the same 401."""
     if len(secret) == CODE_DIGITS and secret.isascii() and secret.isdigit():
         return await log_in_with_code(
-            db, codes, settings, device, identifier, secret, owner_by_code
+            db, codes, challenges, settings, device, identifier, secret, owner_by_code, owner
         )
-    user = await owner_by_password(db, identifier)
-    return await log_in_with_password(db, attempts, settings, device, identifier, user, secret)
+    user = await owner(db, identifier)
+    counted = f"user:{user.id}" if user else f"login:{identifier}"
+    async with failures_recorded(db, user.id if user else None, method=PASSWORD):
+        await check_password(attempts, counted, user, secret, InvalidCredentialsError)
+    assert user is not None  # a password matched
+    return await start_session_for(db, challenges, settings, device, user, [PASSWORD])
 
 
 async def log_in_with_code(
     db: AsyncSession,
     codes: CodeStore,
+    challenges: Challenges,
     settings: Settings,
     device: Device,
     identifier: str,
     code: str,
+    owner_by_code: Owner,
     owner: Owner,
-) -> TokenPair:
-    """Spend the code, then look its owner up (for a phone number, registering it)."""
-    await check_code(codes, login_subject(identifier), code)
-    user = await owner(db, identifier)
-    return await start_session_for(db, settings, device, user, [code_method(identifier)])
-
-
-async def log_in_with_password(
-    db: AsyncSession,
-    attempts: PasswordAttempts,
-    settings: Settings,
-    device: Device,
-    identifier: str,
-    user: User | None,
-    password: str,
-) -> TokenPair:
-    """Check the password within the account's attempts (or the identifier's, for no account);
-    an unknown user costs the same hashing time and gets the same 401."""
-    counted = f"user:{user.id}" if user else f"login:{identifier}"
-    await check_password(attempts, counted, user, password, InvalidCredentialsError)
-    assert user is not None  # a password matched
-    return await start_session_for(db, settings, device, user, [PASSWORD])
+) -> TokenPair | MfaChallenge:
+    """Spend the code, then look its owner up (`owner_by_code`: for a phone number,
+    registering it); `owner` looks up without registering, for the record of a failure."""
+    method = code_method(identifier)
+    try:
+        await check_code(codes, login_subject(identifier), code)
+    except WrongGuessError as refusal:
+        known = await owner(db, identifier)
+        record_failed_login(db, known.id if known else None, refusal, method=method)
+        raise
+    user = await owner_by_code(db, identifier)
+    return await start_session_for(db, challenges, settings, device, user, [method])
 
 
 async def check_password(
@@ -128,8 +147,9 @@ async def check_password(
     hashed = user.hashed_password if user else None
     check: Check = await verify_password(hashed, password)
     if not check.matches or user is None:
-        await attempts.failed(counted)
-        raise wrong
+        refusal = wrong()
+        refusal.started_lockout = await attempts.failed(counted)
+        raise refusal
     await attempts.succeeded(counted)
     if check.rehash:
         user.hashed_password = await hash_password(password)
@@ -137,14 +157,18 @@ async def check_password(
 
 async def start_session_for(
     db: AsyncSession,
+    challenges: Challenges,
     settings: Settings,
     device: Device,
     user: User | None,
     methods: list[str],
-) -> TokenPair:
-    """A session for an active user; anyone else gets the answer every failed login gets."""
+) -> TokenPair | MfaChallenge:
+    """A session for an active user, or with a second factor on, the challenge that leads to
+    one; anyone else gets the answer every failed login gets."""
     if user is None or not user.is_active:
         raise InvalidCredentialsError
+    if await mfa.is_enabled(db, user.id):
+        return MfaChallenge(mfa_token=await challenges.issue(user.id, methods))
     return await sessions.start_session(db, settings, user.id, methods, device)
 
 
@@ -161,8 +185,10 @@ async def reauthenticate(
     identifiers: a wrong one counts as a failed login."""
     if password is not None:
         user = await users.by_id(db, caller.id)
-        counted = f"user:{user.id}"
-        await check_password(attempts, counted, user, password, InvalidCredentialsError)
+        async with failures_recorded(db, user.id, method=PASSWORD, step="reauthenticate"):
+            await check_password(
+                attempts, f"user:{user.id}", user, password, InvalidCredentialsError
+            )
         method = PASSWORD
     else:
         assert otp is not None  # one of the two, by validation
@@ -170,8 +196,9 @@ async def reauthenticate(
         # The identifier a code was requested for; the phone number when none was.
         waiting = [i for i in identifiers if await codes.holds_code(login_subject(i))]
         identifier = (waiting or identifiers)[0]
-        await check_code(codes, login_subject(identifier), otp)
         method = code_method(identifier)
+        async with failures_recorded(db, caller.id, method=method, step="reauthenticate"):
+            await check_code(codes, login_subject(identifier), otp)
     return await sessions.reauthenticated(db, settings, caller.session.id, method)
 
 
@@ -179,24 +206,28 @@ async def change_password(
     db: AsyncSession,
     attempts: PasswordAttempts,
     settings: Settings,
+    notices: Notices,
     caller: Caller,
     new_password: str,
     current_password: str | None,
 ) -> None:
     """Set the password, in a recently authenticated session or with the current password
-    (a wrong one is refused, and counted, either way); end the user's other sessions."""
+    (a wrong one is refused, and counted, either way); end the user's other sessions, and tell
+    the user."""
     user = await users.by_id(db, caller.id)
     if current_password is not None:
-        counted = f"user:{user.id}"
-        await check_password(attempts, counted, user, current_password, WrongPasswordError)
+        async with failures_recorded(db, user.id, method=PASSWORD, step="password_change"):
+            counted = f"user:{user.id}"
+            await check_password(attempts, counted, user, current_password, WrongPasswordError)
     elif not caller.authenticated_within(settings.REAUTH_MAX_AGE_SECONDS):
         raise ReauthenticationRequiredError(settings.REAUTH_MAX_AGE_SECONDS)
     identifiers = await users.login_identifiers(db, user.id)
     check_strength(new_password, settings.PASSWORD_MIN_LENGTH, identifiers)
     user.hashed_password = await hash_password(new_password)
     db.add(user)
-    record(db, EventType.PASSWORD_CHANGED, user.id)
-    await sessions.end_all_sessions(db, user.id, keep=caller.session.id)
+    ended = await sessions.end_all_sessions(db, user.id, keep=caller.session.id)
+    record(db, EventType.PASSWORD_CHANGED, user.id, other_sessions_ended=ended)
+    notices.send(db, await contact_of(db, user.id), PASSWORD_CHANGED)
 
 
 async def start_phone_change(
@@ -213,9 +244,11 @@ async def start_phone_change(
     await deliver(codes, subject, sms.send_code(phone_number, code))
 
 
-async def change_phone(db: AsyncSession, codes: CodeStore, caller: Caller, code: str) -> str:
+async def change_phone(
+    db: AsyncSession, codes: CodeStore, notices: Notices, caller: Caller, code: str
+) -> None:
     """Spend the code: the number it was sent to becomes the user's. Ends their other sessions;
-    returns the old number."""
+    the old number is told."""
     subject = phone_change_subject(caller)
     if not await codes.holds_code(subject) and not await codes.lockout_seconds(subject):
         raise NothingPendingError("No phone number is waiting for verification")
@@ -228,10 +261,11 @@ async def change_phone(db: AsyncSession, codes: CodeStore, caller: Caller, code:
         await db.flush()
     except IntegrityError:
         raise PhoneTakenError from None
-    record(db, EventType.PHONE_CHANGED, user.id)
-    await sessions.end_all_sessions(db, user.id, keep=caller.session.id)
+    ended = await sessions.end_all_sessions(db, user.id, keep=caller.session.id)
+    record(db, EventType.PHONE_CHANGED, user.id, other_sessions_ended=ended)
     await codes.forget(login_subject(old_number))
-    return old_number
+    # The old number's owner is the one who must hear of it, whatever else the account has.
+    notices.send(db, Contact(old_number), PHONE_CHANGED)
 
 
 async def bootstrap_admin(

@@ -1,16 +1,22 @@
 """The async database engine, the request's unit of work, and the identity query's pool."""
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated, Any
 
 import asyncpg
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .config import Settings
 from .errors import DomainError
+
+logger = logging.getLogger(__name__)
+# What a unit of work keeps in its session's `info`.
+REQUEST, AFTER_COMMIT, KEPT_ON_REFUSAL = "request", "after_commit", "kept_on_refusal"
+type AfterCommit = Callable[[], Awaitable[None]]
 
 
 def engine_url(database_url: str) -> URL:
@@ -72,22 +78,61 @@ async def get_engine(request: Request) -> AsyncEngine:
     return engine
 
 
-async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
+def request_of(db: AsyncSession) -> Request | None:
+    """The HTTP request whose unit of work `db` is; None outside one (the CLI)."""
+    request: Request | None = db.info.get(REQUEST)
+    return request
+
+
+def after_commit(db: AsyncSession, action: AfterCommit) -> None:
+    """Run `action` once the transaction has committed, after the response: what it does
+    (telling someone of the change) must neither delay the change nor undo it."""
+    db.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
+def keep_on_refusal(db: AsyncSession, *rows: Any) -> None:
+    """Add `rows` to the transaction, and write them even when the request is refused and its
+    other changes are rolled back: the record of a refusal (a failed login) is such a row."""
+    db.add_all(rows)
+    db.info.setdefault(KEPT_ON_REFUSAL, []).extend(rows)
+
+
+async def run_after_commit(actions: list[AfterCommit]) -> None:
+    for action in actions:
+        try:
+            await action()
+        except Exception:
+            # The change stands whatever happens here; nobody is left to answer to.
+            logger.exception("an action after a commit failed")
+
+
+async def unit_of_work(request: Request, later: BackgroundTasks) -> AsyncIterator[AsyncSession]:
     """The request's one transaction: committed once the handler has returned, else rolled back.
 
     Services change what they are given and never commit; a request's changes are kept whole
-    or not at all. The commit runs before the response is sent (the dependency's "function"
-    scope below), so a client never hears of a change that did not last.
+    or not at all (but for `keep_on_refusal`'s rows). The commit runs before the response is
+    sent (the dependency's "function" scope below), so a client never hears of a change that
+    did not last; `after_commit`'s actions run after the response.
     """
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
+        session.info[REQUEST] = request
         try:
             yield session
         except DomainError as refusal:
             if refusal.keeps_changes:
                 await session.commit()
+                # A refusal's answer carries no background tasks: these run before it is sent.
+                await run_after_commit(session.info.get(AFTER_COMMIT, []))
+            else:
+                await session.rollback()
+                if kept := session.info.get(KEPT_ON_REFUSAL):
+                    session.add_all(kept)
+                    await session.commit()
             raise
         await session.commit()
+        if actions := session.info.get(AFTER_COMMIT):
+            later.add_task(run_after_commit, actions)
 
 
 EngineDep = Annotated[AsyncEngine, Depends(get_engine)]

@@ -47,11 +47,12 @@ if stored and diff == 0 then
   redis.call('DEL', KEYS[1], KEYS[4])
   return {'ok', 0, target}
 end
-if count_failure(KEYS[2], KEYS[3], KEYS[4], tonumber(ARGV[2]), tonumber(ARGV[3])) > 0 then
+local lockout = count_failure(KEYS[2], KEYS[3], KEYS[4], tonumber(ARGV[2]), tonumber(ARGV[3]))
+if lockout > 0 then
   -- The last allowed guess was wrong: the code dies with the lockout.
   redis.call('DEL', KEYS[1])
 end
-return {'wrong', 0, ''}
+return {'wrong', lockout, ''}
 """
 )
 
@@ -65,6 +66,7 @@ class Outcome(enum.Enum):
 @dataclass(frozen=True)
 class Verdict:
     outcome: Outcome
+    # LOCKED: how long the lockout lasts yet; REJECTED: the lockout this guess started, or 0.
     retry_after_seconds: float = 0
     # What the code was sent to, when it was accepted.
     target: str = ""

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
 from ..core.config import Settings
-from ..core.errors import DomainError
 from ..core.guards import outside_auth_slot
 from ..core.phone_numbers import sms_country_code
 from ..core.rate_limit import RateLimiter
@@ -14,6 +13,7 @@ from ..notifications.errors import DeliveryError
 from .code_store import CodeStore, Outcome
 from .errors import (
     DeliveryFailedError,
+    InvalidCodeError,
     InvalidCredentialsError,
     TooManyAttemptsError,
     UnsupportedNumberError,
@@ -85,7 +85,7 @@ async def check_code(
     codes: CodeStore,
     subject: str,
     code: str,
-    wrong: type[DomainError] = InvalidCredentialsError,
+    wrong: type[InvalidCredentialsError] | type[InvalidCodeError] = InvalidCredentialsError,
 ) -> str:
     """Spend `code` and return the recipient it was sent to, or raise: `wrong` when it is
     wrong, TooManyAttemptsError while the subject is locked out."""
@@ -93,5 +93,7 @@ async def check_code(
     if verdict.outcome is Outcome.LOCKED:
         raise TooManyAttemptsError(verdict.retry_after_seconds)
     if verdict.outcome is Outcome.REJECTED:
-        raise wrong
+        refusal = wrong()
+        refusal.started_lockout = verdict.retry_after_seconds > 0
+        raise refusal
     return verdict.target

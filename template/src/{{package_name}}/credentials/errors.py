@@ -6,7 +6,15 @@ from ..core.errors import (
 )
 
 
-class InvalidCredentialsError(NotAuthenticatedError):
+class WrongGuessError(Exception):
+    """What the refusal of a wrong code or password also is: counted against the identifier's
+    attempts, it may have been the last one allowed."""
+
+    # Whether it started a lockout.
+    started_lockout: bool = False
+
+
+class InvalidCredentialsError(NotAuthenticatedError, WrongGuessError):
     """Wrong code, wrong password or unknown user: one answer for all three."""
 
     code = "invalid_credentials"
@@ -37,7 +45,7 @@ class UnsupportedNumberError(InvalidInputError):
     detail = "Codes are sent only to mobile numbers in the countries this service serves"
 
 
-class InvalidCodeError(DomainError):
+class InvalidCodeError(DomainError, WrongGuessError):
     """A verification code that is wrong or has expired."""
 
     code = "invalid_code"

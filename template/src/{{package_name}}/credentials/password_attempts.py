@@ -1,4 +1,5 @@
-"""Wrong passwords per account, or per unknown identifier, counted as lockouts.py describes.
+"""Wrong passwords per account, or per unknown identifier, and wrong second-factor codes per
+account, counted as lockouts.py describes.
 
 A password is checked outside Redis (Argon2 takes its time), so an attempt is reserved before
 the check: of any number of parallel attempts, only as many as the limit allows are checked at
@@ -48,8 +49,9 @@ return 0
 
 
 class PasswordAttempts:
-    def __init__(self, redis: Redis, limits: Limits) -> None:
+    def __init__(self, redis: Redis, limits: Limits, kind: str = KIND) -> None:
         self._limits = limits
+        self._kind = kind
         self._reserve = redis.register_script(RESERVE_SCRIPT)
         self._failed = redis.register_script(FAILED_SCRIPT)
         self._succeeded = redis.register_script(SUCCEEDED_SCRIPT)
@@ -59,17 +61,26 @@ class PasswordAttempts:
         window_ms = settings.PASSWORD_ATTEMPT_WINDOW_MINUTES * 60_000
         return cls(redis, Limits(settings.PASSWORD_MAX_ATTEMPTS, window_ms))
 
+    @classmethod
+    def second_factor(cls, redis: Redis, settings: Settings) -> "PasswordAttempts":
+        """Wrong authenticator and recovery codes: counted as wrong one-time codes are."""
+        window_ms = settings.OTP_ATTEMPT_WINDOW_MINUTES * 60_000
+        return cls(redis, Limits(settings.OTP_MAX_ATTEMPTS, window_ms), kind="mfa")
+
     async def reserve(self, identifier: str) -> float:
         """Take an attempt for `identifier`: 0, or the seconds until one may be taken."""
         limits = self._limits
         locked_ms = await self._reserve(
-            keys=keys(KIND, identifier), args=[limits.max_failures, limits.window_ms]
+            keys=keys(self._kind, identifier), args=[limits.max_failures, limits.window_ms]
         )
         return int(locked_ms) / 1000
 
-    async def failed(self, identifier: str) -> None:
-        """The reserved attempt was wrong: it counts, and may start a lockout."""
-        await self._failed(keys=keys(KIND, identifier), args=[self._limits.max_failures])
+    async def failed(self, identifier: str) -> bool:
+        """The reserved attempt was wrong: it counts, and may start a lockout (True if so)."""
+        lockout_ms = await self._failed(
+            keys=keys(self._kind, identifier), args=[self._limits.max_failures]
+        )
+        return int(lockout_ms) > 0
 
     async def succeeded(self, identifier: str) -> None:
-        await self._succeeded(keys=keys(KIND, identifier))
+        await self._succeeded(keys=keys(self._kind, identifier))

@@ -8,10 +8,12 @@ from fastapi.security import OAuth2PasswordBearer
 from ..core.config import Settings, SettingsDep
 from ..core.errors import NotAuthenticatedError
 from .caller import Caller, load
-from .errors import AdminRequiredError, ReauthenticationRequiredError
+from .errors import AdminMfaRequiredError, AdminRequiredError, ReauthenticationRequiredError
 from .tokens import InvalidTokenError, decode_access_token
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login")
+# RFC 8176's name for a session that used two factors.
+MFA = "mfa"
 
 
 async def current_user(request: Request, token: Annotated[str, Depends(oauth2_scheme)]) -> Caller:
@@ -32,10 +34,13 @@ async def current_user(request: Request, token: Annotated[str, Depends(oauth2_sc
 CurrentUser = Annotated[Caller, Depends(current_user)]
 
 
-async def admin_user(caller: CurrentUser) -> Caller:
-    """The current user if the database says they hold the admin role right now."""
+async def admin_user(caller: CurrentUser, settings: SettingsDep) -> Caller:
+    """The current user if the database says they hold the admin role right now, and, with
+    REQUIRE_ADMIN_MFA, their session used the second factor."""
     if not caller.is_admin:
         raise AdminRequiredError
+    if settings.REQUIRE_ADMIN_MFA and MFA not in caller.session.amr:
+        raise AdminMfaRequiredError
     return caller
 
 

@@ -30,3 +30,11 @@ class AdminRequiredError(DomainError):
     status = 403
     code = "admin_required"
     detail = "The admin role is required"
+
+
+class AdminMfaRequiredError(DomainError):
+    """REQUIRE_ADMIN_MFA is on, and this admin's session did not use the second factor."""
+
+    status = 403
+    code = "mfa_required"
+    detail = "Admin routes need a session that used the second factor: enrol one, log in again"

@@ -5,13 +5,15 @@ from ..core.errors import InvalidInputError, NotAuthenticatedError
 from ..core.routing import DocumentedRouter
 from ..core.schemas import responses
 from ..identity.dependencies import AdminUser
-from ..identity.errors import AdminRequiredError
+from ..identity.errors import AdminMfaRequiredError, AdminRequiredError
 from . import service
 from .errors import BuiltInRoleError, RoleExistsError, RoleNotFoundError
 from .schemas import RoleCreate, RolePublic
 
 router = DocumentedRouter(
-    prefix="/roles", tags=["roles"], responses=responses(NotAuthenticatedError, AdminRequiredError)
+    prefix="/roles",
+    tags=["roles"],
+    responses=responses(NotAuthenticatedError, AdminRequiredError, AdminMfaRequiredError),
 )
 
 

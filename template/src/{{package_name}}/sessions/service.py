@@ -7,7 +7,7 @@ Every function changes the session it is given and leaves the commit to its call
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, ScalarSelect, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,9 +15,11 @@ from ..audit.events import EventType, record
 from ..core.clock import utcnow
 from ..core.config import Settings
 from ..core.devices import Device
+from ..identity.profiles import contact_of
 from ..identity.tokens import Authentication, create_access_token
 from ..models.sessions import AuthSession, RefreshToken
 from ..models.users import User
+from ..notifications.notices import REFRESH_TOKEN_REUSED, Notices
 from .errors import InvalidRefreshTokenError, RefreshTokenReusedError, SessionNotFoundError
 from .refresh_tokens import hash_refresh_token, new_refresh_token
 from .schemas import AccessToken, SessionView, TokenPair
@@ -75,13 +77,14 @@ async def start_session(
         user_agent=device.user_agent,
     )
     db.add(session)
-    record(db, EventType.LOGIN_SUCCEEDED, user_id, device=device, methods=methods)
+    record(db, EventType.LOGIN_SUCCEEDED, user_id, methods=methods)
     await db.flush()
     return _pair(settings, session, _add_refresh_token(db, settings, session, parent_id=None))
 
 
-async def rotate(db: AsyncSession, settings: Settings, token: str) -> TokenPair:
-    """Spend `token` for a new pair; a token spent before ends its whole session."""
+async def rotate(db: AsyncSession, settings: Settings, notices: Notices, token: str) -> TokenPair:
+    """Spend `token` for a new pair; a token spent before ends its whole session, and its
+    owner is told."""
     token_hash = hash_refresh_token(token)
     now = utcnow()
     # One conditional UPDATE: of any number of parallel requests, exactly one finds it unspent.
@@ -97,9 +100,13 @@ async def rotate(db: AsyncSession, settings: Settings, token: str) -> TokenPair:
     )
     row = spent.first()
     if row is None:
-        if await _end_session_of_spent_token(db, token_hash):
-            raise RefreshTokenReusedError
-        raise InvalidRefreshTokenError
+        if not await _was_spent(db, token_hash):
+            raise InvalidRefreshTokenError
+        # Once per session: later tries with its tokens find it ended already.
+        for user_id in await _revoke(db, col(AuthSession.id).in_(_session_of(token_hash))):
+            record(db, EventType.SESSION_REUSE_DETECTED, user_id)
+            notices.send(db, await contact_of(db, user_id), REFRESH_TOKEN_REUSED)
+        raise RefreshTokenReusedError
     token_id, session_id = row
     query = (
         select(AuthSession)
@@ -119,12 +126,18 @@ async def reauthenticated(
 ) -> AccessToken:
     """The session proved itself just now with `method`: an access token that says so (and
     its refreshes will too)."""
-    session = await db.get(AuthSession, session_id)
-    assert session is not None  # the caller's, read a moment ago
-    session.auth_time, session.amr = utcnow(), [method]
-    db.add(session)
+    session = await proved(db, session_id, [method])
     record(db, EventType.REAUTHENTICATED, session.user_id, method=method)
     return _access_token(settings, session)
+
+
+async def proved(db: AsyncSession, session_id: uuid.UUID, methods: list[str]) -> AuthSession:
+    """The session proved itself just now with `methods`; its next tokens say so."""
+    session = await db.get(AuthSession, session_id)
+    assert session is not None  # the caller's, read a moment ago
+    session.auth_time, session.amr = utcnow(), list(dict.fromkeys(methods))
+    db.add(session)
+    return session
 
 
 async def live_sessions(db: AsyncSession, user_id: uuid.UUID) -> list[AuthSession]:
@@ -142,47 +155,62 @@ def view(session: AuthSession, current: uuid.UUID) -> SessionView:
     return SessionView.model_validate({**session.model_dump(), "current": session.id == current})
 
 
-async def end_session_of(db: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID) -> None:
+async def end_session_of(
+    db: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, actor_id: uuid.UUID | None = None
+) -> None:
     """End the user's live session `session_id`; any other is not theirs to end."""
     ended = await _revoke(
         db, (col(AuthSession.id) == session_id) & (col(AuthSession.user_id) == user_id)
     )
     if not ended:
         raise SessionNotFoundError
+    record(db, EventType.SESSION_ENDED, user_id, actor_id=actor_id, session_id=str(session_id))
 
 
-async def _end_session_of_spent_token(db: AsyncSession, token_hash: str) -> bool:
-    """End the session of `token_hash` if that token was spent; whether it was."""
-    sessions = select(RefreshToken.session_id).where(
+def _session_of(token_hash: str) -> ScalarSelect[uuid.UUID]:
+    query = select(RefreshToken.session_id).where(col(RefreshToken.token_hash) == token_hash)
+    return query.scalar_subquery()
+
+
+async def _was_spent(db: AsyncSession, token_hash: str) -> bool:
+    query = select(RefreshToken.id).where(
         col(RefreshToken.token_hash) == token_hash, col(RefreshToken.used_at).is_not(None)
     )
-    spent = await db.exec(sessions)
-    if spent.first() is None:
-        return False
-    await _revoke(db, col(AuthSession.id).in_(sessions.scalar_subquery()))
-    return True
+    return (await db.exec(query)).first() is not None
 
 
 async def end_session(db: AsyncSession, token: str) -> None:
     """End the session `token` belongs to, spent or not; unknown tokens end nothing."""
-    sessions = select(RefreshToken.session_id).where(
-        col(RefreshToken.token_hash) == hash_refresh_token(token)
-    )
-    await _revoke(db, col(AuthSession.id).in_(sessions.scalar_subquery()))
+    condition = col(AuthSession.id).in_(_session_of(hash_refresh_token(token)))
+    for user_id in await _revoke(db, condition):
+        record(db, EventType.SESSION_ENDED, user_id)
 
 
 async def end_all_sessions(
     db: AsyncSession, user_id: uuid.UUID, keep: uuid.UUID | None = None
-) -> None:
-    """End every session of the user, but `keep` when given."""
+) -> int:
+    """End every session of the user, but `keep` when given; how many there were."""
     condition = col(AuthSession.user_id) == user_id
     if keep is not None:
         condition = condition & (col(AuthSession.id) != keep)
-    await _revoke(db, condition)
+    return len(await _revoke(db, condition))
 
 
-async def _revoke(db: AsyncSession, condition: ColumnElement[bool]) -> int:
-    """End the live sessions that meet `condition`; how many there were."""
+async def log_out_everywhere(
+    db: AsyncSession, user_id: uuid.UUID, actor_id: uuid.UUID | None = None
+) -> None:
+    """End every session of the user, at their request or an admin's (`actor_id`)."""
+    ended = await end_all_sessions(db, user_id)
+    record(db, EventType.SESSIONS_ENDED_ALL, user_id, actor_id=actor_id, sessions=ended)
+
+
+async def _revoke(db: AsyncSession, condition: ColumnElement[bool]) -> list[uuid.UUID]:
+    """End the live sessions that meet `condition`; the user of each."""
     now = utcnow()
-    ended = await db.exec(update(AuthSession).where(condition, live(now)).values(revoked_at=now))
-    return ended.rowcount
+    ended = await db.exec(
+        update(AuthSession)
+        .where(condition, live(now))
+        .values(revoked_at=now)
+        .returning(col(AuthSession.user_id))
+    )
+    return list(ended.scalars())

@@ -9,7 +9,11 @@ from ..core.schemas import responses
 from ..credentials.dependencies import CodeStoreDep
 from ..identity.caller import Caller
 from ..identity.dependencies import AdminUser, CurrentUser, RecentlyAuthenticatedUser
-from ..identity.errors import AdminRequiredError, ReauthenticationRequiredError
+from ..identity.errors import (
+    AdminMfaRequiredError,
+    AdminRequiredError,
+    ReauthenticationRequiredError,
+)
 from ..roles.dependencies import RoleInPath
 from ..roles.errors import RoleNotFoundError
 from ..sessions import service as sessions
@@ -24,7 +28,7 @@ BIGINT_MAX = 2**63 - 1
 router = DocumentedRouter(
     prefix="/users", tags=["users"], responses=responses(NotAuthenticatedError)
 )
-ADMIN = (AdminRequiredError, InvalidInputError)
+ADMIN = (AdminRequiredError, AdminMfaRequiredError, InvalidInputError)
 
 
 @router.get(
@@ -93,9 +97,9 @@ async def read_user(_: AdminUser, user: UserInPath, db: SessionDep) -> UserAdmin
     responses=responses(*ADMIN, UserNotFoundError, LastAdminError),
 )
 async def update_user(
-    body: UserAdminUpdate, _: AdminUser, user: UserInPath, db: SessionDep
+    body: UserAdminUpdate, admin: AdminUser, user: UserInPath, db: SessionDep
 ) -> UserAdminView:
-    await service.update(db, user, body.model_dump(exclude_unset=True))
+    await service.update(db, user, body.model_dump(exclude_unset=True), actor_id=admin.id)
     return await service.view(db, UserAdminView, user.id)
 
 
@@ -107,9 +111,9 @@ async def update_user(
     responses=responses(*ADMIN, UserNotFoundError, LastAdminError),
 )
 async def delete_user(
-    _: AdminUser, user: UserInPath, db: SessionDep, codes: CodeStoreDep
+    admin: AdminUser, user: UserInPath, db: SessionDep, codes: CodeStoreDep
 ) -> Response:
-    await service.remove(db, codes, user)
+    await service.remove(db, codes, user, actor_id=admin.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -133,8 +137,8 @@ async def list_user_sessions(
     operation_id="end_user_sessions",
     responses=responses(*ADMIN, UserNotFoundError),
 )
-async def end_user_sessions(_: AdminUser, user: UserInPath, db: SessionDep) -> Response:
-    await sessions.end_all_sessions(db, user.id)
+async def end_user_sessions(admin: AdminUser, user: UserInPath, db: SessionDep) -> Response:
+    await sessions.log_out_everywhere(db, user.id, actor_id=admin.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -145,9 +149,9 @@ async def end_user_sessions(_: AdminUser, user: UserInPath, db: SessionDep) -> R
     responses=responses(*ADMIN, UserNotFoundError, RoleNotFoundError),
 )
 async def assign_role(
-    _: AdminUser, user: UserInPath, role: RoleInPath, db: SessionDep
+    admin: AdminUser, user: UserInPath, role: RoleInPath, db: SessionDep
 ) -> UserAdminView:
-    await service.grant(db, user.id, role.name)
+    await service.assign_role(db, user, role, actor_id=admin.id)
     return await service.view(db, UserAdminView, user.id)
 
 
@@ -158,7 +162,7 @@ async def assign_role(
     responses=responses(*ADMIN, UserNotFoundError, RoleNotFoundError, LastAdminError),
 )
 async def remove_role(
-    _: AdminUser, user: UserInPath, role: RoleInPath, db: SessionDep
+    admin: AdminUser, user: UserInPath, role: RoleInPath, db: SessionDep
 ) -> UserAdminView:
-    await service.remove_role(db, user, role)
+    await service.remove_role(db, user, role, actor_id=admin.id)
     return await service.view(db, UserAdminView, user.id)

@@ -22,9 +22,9 @@ from ..credentials.errors import (
 )
 from ..identity.dependencies import CurrentUser, RecentlyAuthenticatedUser
 from ..identity.errors import ReauthenticationRequiredError
+from ..notifications.dependencies import EmailSenderDep, NoticesDep
 from ..notifications.email import open_email_sender
 from . import service
-from .dependencies import EmailSenderDep
 from .errors import EmailTakenError
 from .schemas import EmailUpdate, EmailVerification
 
@@ -74,7 +74,12 @@ async def update_email(
     ),
 )
 async def verify_email(
-    body: EmailVerification, caller: CurrentUser, db: SessionDep, codes: CodeStoreDep
+    body: EmailVerification,
+    caller: CurrentUser,
+    db: SessionDep,
+    codes: CodeStoreDep,
+    notices: NoticesDep,
 ) -> Message:
-    await service.verify(db, codes, caller.id, body.verification_code)
+    """An address this one replaces is told, once the change is committed."""
+    await service.verify(db, codes, notices, caller.id, body.verification_code)
     return Message(message="Email verified successfully")

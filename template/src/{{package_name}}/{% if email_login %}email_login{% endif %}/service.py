@@ -32,9 +32,11 @@ from ..credentials.errors import (
     InvalidCredentialsError,
     NothingPendingError,
 )
+from ..identity.profiles import contact_of
 from ..models.email_addresses import EmailAddress
 from ..models.users import User
 from ..notifications.email import EmailKind, EmailSender
+from ..notifications.notices import EMAIL_CHANGED, Notices
 from .errors import EmailTakenError
 from .schemas import Email
 
@@ -121,13 +123,17 @@ async def start_verification_at_login(
         logger.warning("e-mail verification not started at login: the code was not delivered")
 
 
-async def verify(db: AsyncSession, codes: CodeStore, user_id: uuid.UUID, code: str) -> None:
+async def verify(
+    db: AsyncSession, codes: CodeStore, notices: Notices, user_id: uuid.UUID, code: str
+) -> None:
     """Spend the code: the address it was sent to becomes the user's verified one (of two
-    overlapping changes, each code verifies its own address, and the last one sent wins)."""
+    overlapping changes, each code verifies its own address, and the last one sent wins). An
+    address it replaces is told."""
     address = await db.get(EmailAddress, user_id)
     if address is None or address.pending_email is None:
         raise NothingPendingError("No e-mail address is waiting for verification")
     target = await check_code(codes, verification_subject(user_id), code, wrong=InvalidCodeError)
+    before = await contact_of(db, user_id)
     address.email, address.pending_email = target, None
     db.add(address)
     record(db, EventType.EMAIL_VERIFIED, user_id)
@@ -135,3 +141,5 @@ async def verify(db: AsyncSession, codes: CodeStore, user_id: uuid.UUID, code: s
         await db.flush()
     except IntegrityError:
         raise EmailTakenError from None
+    if before.email and before.email != target:
+        notices.send(db, before, EMAIL_CHANGED)
