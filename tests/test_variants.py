@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
+import kubernetes_validate
 import pytest
+import yaml
 
-from .projects import Rendered, Variant
+from .projects import Rendered, Variant, run
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +34,17 @@ EMAIL_LOGIN_TRACES = [
 CONSOLE_SMS_TRACES = ["httpserver", "SMS_TIMEOUT_SECONDS"]
 NO_CI_TRACES = ["dependabot", "actions/checkout"]
 EMAIL_PROVIDER_TRACES = {"smtp": ["smtp"]}
+NO_KUBERNETES_TRACES = ["kustomize", "kubectl"]
+# The Kubernetes version the manifests are checked against: the oldest still supported.
+KUBERNETES_VERSION = "1.32.0"
+MANIFEST_KINDS = {
+    "ConfigMap",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "NetworkPolicy",
+    "PodDisruptionBudget",
+    "Service",
+}
 
 
 # Answer -> the setting whose default it must be.
@@ -57,6 +71,8 @@ def forbidden_traces(answers: dict[str, Any]) -> list[str]:
         traces += CONSOLE_SMS_TRACES
     if answers["ci_provider"] == "none":
         traces += NO_CI_TRACES
+    if answers["deploy"] != "kubernetes":
+        traces += NO_KUBERNETES_TRACES
     if not answers["email_login"]:
         return traces + EMAIL_LOGIN_TRACES + unchosen(EMAIL_PROVIDER_TRACES, None)
     return traces + unchosen(EMAIL_PROVIDER_TRACES, answers["email_provider"])
@@ -134,6 +150,25 @@ def test_answers_are_the_settings_defaults(rendered: Rendered, variant: Variant)
     }
     assert {setting: settings.get(setting) for setting in expected} == expected
     assert ("EMAIL_SERVICE_TYPE" in settings) == rendered.answers["email_login"]
+
+
+def test_kubernetes_manifests_build_and_validate(rendered: Rendered) -> None:
+    """Each overlay, built as `kubectl apply -k` would, is valid against Kubernetes' schemas
+    (offline, strict: no field the API would drop)."""
+    if rendered.answers["deploy"] != "kubernetes":
+        assert not (rendered.path / "deploy").exists()
+        return
+    if shutil.which("kubectl") is None:
+        pytest.skip("kubectl (with its built-in kustomize) is not installed")
+    overlays = sorted((rendered.path / "deploy" / "kubernetes" / "overlays").iterdir())
+    assert [overlay.name for overlay in overlays] == ["production"]
+    for overlay in overlays:
+        built = run(["kubectl", "kustomize", str(overlay)], rendered.path)
+        resources = [resource for resource in yaml.safe_load_all(built) if resource]
+        assert {resource["kind"] for resource in resources} == MANIFEST_KINDS
+        for resource in resources:
+            kubernetes_validate.validate(resource, KUBERNETES_VERSION, strict=True)
+        assert "kind: Secret" not in built  # referenced, never written
 
 
 def test_migrations_match_the_models(rendered: Rendered) -> None:

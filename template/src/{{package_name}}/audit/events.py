@@ -9,8 +9,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..core.config import Settings
 from ..core.db import keep_on_refusal, request_of
 from ..core.devices import Device, device_of
+from ..core.metrics import LOCKOUTS, LOGINS
 from ..credentials.errors import WrongGuessError
 from ..models.audit_events import AuditEvent
+
+# The `step` of a login's second factor: a failure there is a failed login.
+SECOND_FACTOR_STEP = "mfa"
 
 
 class EventType(StrEnum):
@@ -61,12 +65,21 @@ def record_refusal(
 
 
 def record_failed_login(
-    db: AsyncSession, user_id: uuid.UUID | None, refusal: WrongGuessError, **details: Any
+    db: AsyncSession,
+    user_id: uuid.UUID | None,
+    refusal: WrongGuessError,
+    method: str,
+    step: str | None = None,
 ) -> None:
-    """A wrong code or password (`details` say which, and where), and the lockout it started."""
+    """A wrong code or password (`method`), at a login or at a later `step` (reauthentication,
+    a password change, a login's second factor), and the lockout it started; both counted."""
+    details = {"method": method} | ({"step": step} if step else {})
     record_refusal(db, EventType.LOGIN_FAILED, user_id, **details)
+    if step in (None, SECOND_FACTOR_STEP):
+        LOGINS.labels(method, "failed").inc()
     if refusal.started_lockout:
         record_refusal(db, EventType.LOCKOUT_STARTED, user_id, **details)
+        LOCKOUTS.labels(method).inc()
 
 
 def _event(

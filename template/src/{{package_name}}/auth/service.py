@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..audit.events import EventType, record, record_failed_login
 from ..core.config import Settings
 from ..core.devices import Device
+from ..core.metrics import LOGINS
 from ..core.rate_limit import RateLimiter
 from ..credentials.code_store import CODE_DIGITS, CodeStore
 from ..credentials.codes import check_code, deliver, issue_sms_code, login_subject
@@ -71,13 +72,13 @@ async def send_phone_code(
 
 @asynccontextmanager
 async def failures_recorded(
-    db: AsyncSession, user_id: uuid.UUID | None, **details: str
+    db: AsyncSession, user_id: uuid.UUID | None, method: str, step: str | None = None
 ) -> AsyncIterator[None]:
     """Record a wrong code or password met inside, and the lockout it started."""
     try:
         yield
     except WrongGuessError as refusal:
-        record_failed_login(db, user_id, refusal, **details)
+        record_failed_login(db, user_id, refusal, method, step)
         raise
 
 
@@ -103,7 +104,7 @@ async def log_in(
         )
     user = await owner(db, identifier)
     counted = f"user:{user.id}" if user else f"login:{identifier}"
-    async with failures_recorded(db, user.id if user else None, method=PASSWORD):
+    async with failures_recorded(db, user.id if user else None, PASSWORD):
         await check_password(attempts, counted, user, secret, InvalidCredentialsError)
     assert user is not None  # a password matched
     return await start_session_for(db, challenges, settings, device, user, [PASSWORD])
@@ -127,7 +128,7 @@ async def log_in_with_code(
         await check_code(codes, login_subject(identifier), code)
     except WrongGuessError as refusal:
         known = await owner(db, identifier)
-        record_failed_login(db, known.id if known else None, refusal, method=method)
+        record_failed_login(db, known.id if known else None, refusal, method)
         raise
     user = await owner_by_code(db, identifier)
     return await start_session_for(db, challenges, settings, device, user, [method])
@@ -168,6 +169,7 @@ async def start_session_for(
     if user is None or not user.is_active:
         raise InvalidCredentialsError
     if await mfa.is_enabled(db, user.id):
+        LOGINS.labels("+".join(methods), "mfa_required").inc()
         return MfaChallenge(mfa_token=await challenges.issue(user.id, methods))
     return await sessions.start_session(db, settings, user.id, methods, device)
 
@@ -185,7 +187,7 @@ async def reauthenticate(
     identifiers: a wrong one counts as a failed login."""
     if password is not None:
         user = await users.by_id(db, caller.id)
-        async with failures_recorded(db, user.id, method=PASSWORD, step="reauthenticate"):
+        async with failures_recorded(db, user.id, PASSWORD, "reauthenticate"):
             await check_password(
                 attempts, f"user:{user.id}", user, password, InvalidCredentialsError
             )
@@ -197,7 +199,7 @@ async def reauthenticate(
         waiting = [i for i in identifiers if await codes.holds_code(login_subject(i))]
         identifier = (waiting or identifiers)[0]
         method = code_method(identifier)
-        async with failures_recorded(db, caller.id, method=method, step="reauthenticate"):
+        async with failures_recorded(db, caller.id, method, "reauthenticate"):
             await check_code(codes, login_subject(identifier), otp)
     return await sessions.reauthenticated(db, settings, caller.session.id, method)
 
@@ -216,7 +218,7 @@ async def change_password(
     the user."""
     user = await users.by_id(db, caller.id)
     if current_password is not None:
-        async with failures_recorded(db, user.id, method=PASSWORD, step="password_change"):
+        async with failures_recorded(db, user.id, PASSWORD, "password_change"):
             counted = f"user:{user.id}"
             await check_password(attempts, counted, user, current_password, WrongPasswordError)
     elif not caller.authenticated_within(settings.REAUTH_MAX_AGE_SECONDS):

@@ -11,7 +11,7 @@ from sqlalchemy import delete, update
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from ..audit.events import EventType, record, record_failed_login
+from ..audit.events import SECOND_FACTOR_STEP, EventType, record, record_failed_login
 from ..core.clock import utcnow
 from ..core.config import Settings
 from ..core.devices import Device
@@ -182,7 +182,7 @@ async def complete_login(
     if not accepted:
         refusal = InvalidCredentialsError()
         refusal.started_lockout = await attempts.failed(counted)
-        record_failed_login(db, user_id, refusal, method=method, step="mfa")
+        record_failed_login(db, user_id, refusal, method, SECOND_FACTOR_STEP)
         raise refusal
     await attempts.succeeded(counted)
     user = await db.get(User, user_id)

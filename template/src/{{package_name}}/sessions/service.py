@@ -15,6 +15,7 @@ from ..audit.events import EventType, record
 from ..core.clock import utcnow
 from ..core.config import Settings
 from ..core.devices import Device
+from ..core.metrics import REFRESH_TOKEN_REUSE, count_login_after_commit
 from ..identity.profiles import contact_of
 from ..identity.tokens import Authentication, create_access_token
 from ..models.sessions import AuthSession, RefreshToken
@@ -78,6 +79,7 @@ async def start_session(
     )
     db.add(session)
     record(db, EventType.LOGIN_SUCCEEDED, user_id, methods=methods)
+    count_login_after_commit(db, "+".join(methods))
     await db.flush()
     return _pair(settings, session, _add_refresh_token(db, settings, session, parent_id=None))
 
@@ -104,6 +106,7 @@ async def rotate(db: AsyncSession, settings: Settings, notices: Notices, token: 
             raise InvalidRefreshTokenError
         # Once per session: later tries with its tokens find it ended already.
         for user_id in await _revoke(db, col(AuthSession.id).in_(_session_of(token_hash))):
+            REFRESH_TOKEN_REUSE.inc()
             record(db, EventType.SESSION_REUSE_DETECTED, user_id)
             notices.send(db, await contact_of(db, user_id), REFRESH_TOKEN_REUSED)
         raise RefreshTokenReusedError
