@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .client_ip import Network, client_ip
-from .metrics import REQUEST_DURATION, REQUESTS
+from .metrics import IN_PROGRESS, REQUEST_DURATION, REQUESTS
 
 logger = logging.getLogger(__name__)
 # The template of a path no route matched: the paths themselves are the client's to invent.
@@ -42,9 +42,11 @@ class AccessLog:
                 status = message["status"]
             await send(message)
 
+        IN_PROGRESS.inc()
         try:
             await self.app(scope, receive, sending)
         finally:
+            IN_PROGRESS.dec()
             seconds = time.perf_counter() - started
             duration_ms = round(seconds * 1000, 2)
             method, path = scope["method"], route_template(scope)

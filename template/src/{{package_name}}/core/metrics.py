@@ -12,6 +12,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -33,6 +34,13 @@ REQUEST_DURATION = Histogram(
     "Time from a request's arrival to its response's end, by method and route template",
     ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+IN_PROGRESS = Gauge(
+    "http_requests_in_progress",
+    "Requests taken and not yet answered, over every worker",
+    # A worker that stops gracefully leaves 0 in its file; one killed mid-request leaves its
+    # count until `serve` starts again and empties the folder.
+    multiprocess_mode="sum",
 )
 LOGINS = Counter(
     "auth_logins_total",
