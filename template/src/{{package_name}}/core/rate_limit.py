@@ -1,6 +1,7 @@
 """Rate limits kept in Redis by the `limits` library, so every worker and instance shares them."""
 
 import time
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -10,6 +11,32 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
 
 from .errors import TooManyRequestsError
+
+KEY_PREFIX = "ratelimit"
+# `limits`' moving window (its acquire script, on the keys and values `hit` uses) as a Lua
+# function, for a script that takes limits beside work of its own in one round trip: 0 when the
+# hit is counted, else the seconds until it would be.
+MOVING_WINDOW = """
+local function take(key, limit, expiry, now)
+  local entry = redis.call('LINDEX', key, limit - 1)
+  if entry and tonumber(entry) >= now - expiry then
+    return tonumber(entry) + expiry - now
+  end
+  redis.call('LPUSH', key, now)
+  redis.call('LTRIM', key, 0, limit - 1)
+  redis.call('EXPIRE', key, expiry)
+  return 0
+end
+"""
+
+
+@dataclass(frozen=True)
+class Window:
+    """One limit for one key, as MOVING_WINDOW takes it."""
+
+    key: str
+    limit: int
+    expiry_seconds: int
 
 
 def storage_uri(redis_url: str) -> str:
@@ -25,7 +52,7 @@ class RateLimiter:
         # The app's own connection pool: one set of connections and timeouts for all of Redis.
         shared: dict[str, Any] = {"connection_pool": redis.connection_pool}
         storage = RedisStorage(
-            storage_uri(redis_url), implementation="redispy", key_prefix="ratelimit", **shared
+            storage_uri(redis_url), implementation="redispy", key_prefix=KEY_PREFIX, **shared
         )
         self._limiter = MovingWindowRateLimiter(storage)
 
@@ -36,6 +63,12 @@ class RateLimiter:
             return
         stats = await self._limiter.get_window_stats(item, *key)
         raise TooManyRequestsError(stats.reset_time - time.time())
+
+    @staticmethod
+    def window(limit: str, *key: str) -> Window:
+        """`limit` for `key`, for a script to take with MOVING_WINDOW as `hit` would."""
+        item = parse(limit)
+        return Window(f"{KEY_PREFIX}:{item.key_for(*key)}", item.amount, item.get_expiry())
 
 
 async def get_rate_limiter(request: Request) -> RateLimiter:

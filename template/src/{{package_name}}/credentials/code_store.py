@@ -7,15 +7,20 @@ replaces it, so a code verifies the target it was sent to and nothing else. Wron
 per subject (see lockouts.py).
 """
 
+import copy
 import enum
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from ..core.config import Settings
+from ..core.errors import TooManyRequestsError
+from ..core.rate_limit import MOVING_WINDOW, Window
+from .errors import TooManyAttemptsError
 from .lockouts import FUNCTIONS, Limits, keys
 
 CODE_DIGITS = 6
@@ -57,6 +62,31 @@ return {'wrong', lockout, ''}
 )
 
 
+# A code request's whole work in one round trip. KEYS: code, lockout, then one window per limit.
+# ARGV: the value to store, its lifetime in seconds, the time now, then each window's limit and
+# expiry. In order, as the rules go: a locked-out subject gets no code, then each limit counts
+# the request (a limit refusing it leaves those before it counted), then the code is stored.
+ISSUE_SCRIPT = (
+    FUNCTIONS
+    + MOVING_WINDOW
+    + """
+local locked = lockout_ms(KEYS[2])
+if locked > 0 then
+  return {'locked', tostring(locked / 1000)}
+end
+local now = tonumber(ARGV[3])
+for i = 3, #KEYS do
+  local wait = take(KEYS[i], tonumber(ARGV[2 * i - 2]), tonumber(ARGV[2 * i - 1]), now)
+  if wait > 0 then
+    return {'limited', tostring(wait)}
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return {'issued', ''}
+"""
+)
+
+
 class Outcome(enum.Enum):
     ACCEPTED = "ok"
     REJECTED = "wrong"
@@ -83,6 +113,8 @@ class CodeStore:
         self._ttl_seconds = ttl_seconds
         self._limits = limits
         self._verify = redis.register_script(VERIFY_SCRIPT)
+        self._issue = redis.register_script(ISSUE_SCRIPT)
+        self._windows: tuple[Window, ...] = ()
 
     @classmethod
     def from_settings(cls, redis: Redis, settings: Settings) -> "CodeStore":
@@ -98,11 +130,31 @@ class CodeStore:
     def _digest(self, subject: str, code: str) -> str:
         return hmac.new(self._key, f"{subject}:{code}".encode(), hashlib.sha256).hexdigest()
 
+    def within(self, *windows: Window) -> "CodeStore":
+        """This store, issuing a code only when each of `windows` counts it, in the same script."""
+        limited = copy.copy(self)
+        limited._windows = windows
+        return limited
+
     async def issue(self, subject: str, target: str = "") -> str:
-        """A fresh code for `subject`, sent to `target`, replacing any earlier one."""
+        """A fresh code for `subject`, sent to `target`, replacing any earlier one; unless the
+        subject is locked out (TooManyAttemptsError) or a window is spent (TooManyRequestsError).
+        """
         code = generate_code()
         stored = f"{self._digest(subject, code)} {target}"
-        await self._redis.set(f"{KIND}:code:{subject}", stored, ex=self._ttl_seconds)
+        # The time as `limits` counts it, so the windows' entries are those `hit` writes.
+        args: list[str | int | float] = [stored, self._ttl_seconds, time.time()]
+        for window in self._windows:
+            args += [window.limit, window.expiry_seconds]
+        outcome, seconds = await self._issue(
+            keys=[f"{KIND}:code:{subject}", keys(KIND, subject)[1]]
+            + [window.key for window in self._windows],
+            args=args,
+        )
+        if outcome == "locked":
+            raise TooManyAttemptsError(float(seconds))
+        if outcome == "limited":
+            raise TooManyRequestsError(float(seconds))
         return code
 
     async def verify(self, subject: str, code: str) -> Verdict:

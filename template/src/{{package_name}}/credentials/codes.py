@@ -38,13 +38,12 @@ async def issue_code(
 ) -> str:
     """A fresh code for `recipient`, unless the subject is locked out, the recipient had enough
     codes, or the SMS budget of its country (`sms_country`) is spent; only this code yields
-    the recipient back (see `check_code`)."""
-    if locked_for := await codes.lockout_seconds(subject):
-        raise TooManyAttemptsError(locked_for)
-    await limiter.hit(settings.OTP_SEND_LIMIT, "otp-send", recipient)
+    the recipient back (see `check_code`). One round trip to Redis for all of it."""
+    windows = [limiter.window(settings.OTP_SEND_LIMIT, "otp-send", recipient)]
     if sms_country is not None:
-        await limiter.hit(settings.SMS_COUNTRY_HOURLY_LIMIT, "sms-country", str(sms_country))
-    return await codes.issue(subject, recipient)
+        country = str(sms_country)
+        windows.append(limiter.window(settings.SMS_COUNTRY_HOURLY_LIMIT, "sms-country", country))
+    return await codes.within(*windows).issue(subject, recipient)
 
 
 async def issue_sms_code(

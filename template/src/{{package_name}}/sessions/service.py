@@ -19,35 +19,34 @@ from ..core.metrics import REFRESH_TOKEN_REUSE, count_login_after_commit
 from ..identity.profiles import contact_of
 from ..identity.tokens import Authentication, create_access_token
 from ..models.sessions import AuthSession, RefreshToken
-from ..models.users import User
 from ..notifications.notices import REFRESH_TOKEN_REUSED, Notices
+from . import rotation
 from .errors import InvalidRefreshTokenError, RefreshTokenReusedError, SessionNotFoundError
 from .refresh_tokens import hash_refresh_token, new_refresh_token
 from .schemas import AccessToken, SessionView, TokenPair
 
 
-def _access_token(settings: Settings, session: AuthSession) -> AccessToken:
+def _access_token(
+    settings: Settings, user_id: uuid.UUID, session_id: uuid.UUID, authentication: Authentication
+) -> AccessToken:
     lifetime = timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES)
-    authentication = Authentication(session.auth_time, session.amr)
     secret = settings.SECRET_KEY.get_secret_value()
-    token = create_access_token(session.user_id, session.id, authentication, secret, lifetime)
+    token = create_access_token(user_id, session_id, authentication, secret, lifetime)
     return AccessToken(access_token=token, expires_in=int(lifetime.total_seconds()))
 
 
-def _pair(settings: Settings, session: AuthSession, refresh: str) -> TokenPair:
-    access = _access_token(settings, session)
-    return TokenPair(**access.model_dump(), refresh_token=refresh)
+def _session_token(settings: Settings, session: AuthSession) -> AccessToken:
+    authentication = Authentication(session.auth_time, session.amr)
+    return _access_token(settings, session.user_id, session.id, authentication)
 
 
-def _add_refresh_token(
-    db: AsyncSession, settings: Settings, session: AuthSession, parent_id: uuid.UUID | None
-) -> str:
+def _add_refresh_token(db: AsyncSession, settings: Settings, session: AuthSession) -> str:
+    """The session's first refresh token (`rotation` adds the next ones)."""
     token = new_refresh_token()
     lifetime = timedelta(days=settings.REFRESH_TOKEN_EXPIRE_DAYS)
     db.add(
         RefreshToken(
             session_id=session.id,
-            parent_id=parent_id,
             token_hash=hash_refresh_token(token),
             # No refresh token outlives its session.
             expires_at=min(utcnow() + lifetime, session.expires_at),
@@ -81,7 +80,8 @@ async def start_session(
     record(db, EventType.LOGIN_SUCCEEDED, user_id, methods=methods)
     count_login_after_commit(db, "+".join(methods))
     await db.flush()
-    return _pair(settings, session, _add_refresh_token(db, settings, session, parent_id=None))
+    refresh = _add_refresh_token(db, settings, session)
+    return TokenPair(**_session_token(settings, session).model_dump(), refresh_token=refresh)
 
 
 async def rotate(db: AsyncSession, settings: Settings, notices: Notices, token: str) -> TokenPair:
@@ -89,19 +89,14 @@ async def rotate(db: AsyncSession, settings: Settings, notices: Notices, token: 
     owner is told."""
     token_hash = hash_refresh_token(token)
     now = utcnow()
-    # One conditional UPDATE: of any number of parallel requests, exactly one finds it unspent.
-    spent = await db.exec(
-        update(RefreshToken)
-        .where(
-            col(RefreshToken.token_hash) == token_hash,
-            col(RefreshToken.used_at).is_(None),
-            col(RefreshToken.expires_at) > now,
-        )
-        .values(used_at=now)
-        .returning(col(RefreshToken.id), col(RefreshToken.session_id))
-    )
-    row = spent.first()
-    if row is None:
+    refresh = new_refresh_token()
+    next_hash = hash_refresh_token(refresh)
+    expires_at = now + timedelta(days=settings.REFRESH_TOKEN_EXPIRE_DAYS)
+    try:
+        rotated = await rotation.rotate(db, token_hash, next_hash, expires_at, now)
+    except rotation.SessionGoneError:
+        raise InvalidRefreshTokenError from None
+    if rotated is None:
         if not await _was_spent(db, token_hash):
             raise InvalidRefreshTokenError
         # Once per session: later tries with its tokens find it ended already.
@@ -110,18 +105,8 @@ async def rotate(db: AsyncSession, settings: Settings, notices: Notices, token: 
             record(db, EventType.SESSION_REUSE_DETECTED, user_id)
             notices.send(db, await contact_of(db, user_id), REFRESH_TOKEN_REUSED)
         raise RefreshTokenReusedError
-    token_id, session_id = row
-    query = (
-        select(AuthSession)
-        .join(User, col(User.id) == col(AuthSession.user_id))
-        .where(col(AuthSession.id) == session_id, live(now), col(User.is_active))
-    )
-    session = (await db.exec(query)).first()
-    if session is None:
-        raise InvalidRefreshTokenError
-    session.last_used_at = now
-    db.add(session)
-    return _pair(settings, session, _add_refresh_token(db, settings, session, parent_id=token_id))
+    access = _access_token(settings, rotated.user_id, rotated.session_id, rotated.authentication)
+    return TokenPair(**access.model_dump(), refresh_token=refresh)
 
 
 async def reauthenticated(
@@ -131,7 +116,7 @@ async def reauthenticated(
     its refreshes will too)."""
     session = await proved(db, session_id, [method])
     record(db, EventType.REAUTHENTICATED, session.user_id, method=method)
-    return _access_token(settings, session)
+    return _session_token(settings, session)
 
 
 async def proved(db: AsyncSession, session_id: uuid.UUID, methods: list[str]) -> AuthSession:
