@@ -8,6 +8,7 @@ import asyncpg
 from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from .config import Settings
@@ -15,7 +16,8 @@ from .errors import DomainError
 
 logger = logging.getLogger(__name__)
 # What a unit of work keeps in its session's `info`.
-REQUEST, AFTER_COMMIT, KEPT_ON_REFUSAL = "request", "after_commit", "kept_on_refusal"
+REQUEST, ON_COMMIT, AFTER_COMMIT = "request", "on_commit", "after_commit"
+KEPT_ON_REFUSAL = "kept_on_refusal"
 type AfterCommit = Callable[[], Awaitable[None]]
 
 
@@ -78,10 +80,16 @@ async def get_engine(request: Request) -> AsyncEngine:
     return engine
 
 
-def request_of(db: AsyncSession) -> Request | None:
+def request_of(db: AsyncSession | Session) -> Request | None:
     """The HTTP request whose unit of work `db` is; None outside one (the CLI)."""
     request: Request | None = db.info.get(REQUEST)
     return request
+
+
+def on_commit(db: AsyncSession | Session, action: AfterCommit) -> None:
+    """Run `action` once the transaction has committed, before the answer: what the rest of
+    the service must know before the client hears of the change (a revocation)."""
+    db.info.setdefault(ON_COMMIT, []).append(action)
 
 
 def after_commit(db: AsyncSession, action: AfterCommit) -> None:
@@ -95,6 +103,12 @@ def keep_on_refusal(db: AsyncSession, *rows: Any) -> None:
     other changes are rolled back: the record of a refusal (a failed login) is such a row."""
     db.add_all(rows)
     db.info.setdefault(KEPT_ON_REFUSAL, []).extend(rows)
+
+
+async def committed(session: AsyncSession) -> None:
+    """Commit, then run the on-commit actions."""
+    await session.commit()
+    await run_after_commit(session.info.pop(ON_COMMIT, []))
 
 
 async def run_after_commit(actions: list[AfterCommit]) -> None:
@@ -121,16 +135,18 @@ async def unit_of_work(request: Request, later: BackgroundTasks) -> AsyncIterato
             yield session
         except DomainError as refusal:
             if refusal.keeps_changes:
-                await session.commit()
+                await committed(session)
                 # A refusal's answer carries no background tasks: these run before it is sent.
                 await run_after_commit(session.info.get(AFTER_COMMIT, []))
             else:
                 await session.rollback()
+                # What the rolled-back changes would have announced never happened.
+                session.info.pop(ON_COMMIT, None)
                 if kept := session.info.get(KEPT_ON_REFUSAL):
                     session.add_all(kept)
                     await session.commit()
             raise
-        await session.commit()
+        await committed(session)
         if actions := session.info.get(AFTER_COMMIT):
             later.add_task(run_after_commit, actions)
 

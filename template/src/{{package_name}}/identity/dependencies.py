@@ -18,14 +18,14 @@ MFA = "mfa"
 
 async def current_user(request: Request, token: Annotated[str, Depends(oauth2_scheme)]) -> Caller:
     # Every authenticated request comes through here, and each dependency FastAPI resolves has
-    # a cost: this one reads the settings and the read pool off the app state itself.
+    # a cost: this one reads what it needs off the app state itself.
     state = request.app.state
     settings: Settings = state.settings
     try:
         claims = decode_access_token(token, settings.SECRET_KEY.get_secret_value())
     except InvalidTokenError:
         raise NotAuthenticatedError from None
-    caller = await load(state.read_pool, claims, settings.DB_POOL_TIMEOUT_SECONDS)
+    caller = await load(state.read_pool, state.callers, claims, settings.DB_POOL_TIMEOUT_SECONDS)
     if caller is None:
         raise NotAuthenticatedError
     return caller

@@ -17,6 +17,7 @@ from ..core.config import Settings
 from ..core.devices import Device
 from ..core.metrics import REFRESH_TOKEN_REUSE, count_login_after_commit
 from ..identity.profiles import contact_of
+from ..identity.revocations import changed
 from ..identity.tokens import Authentication, create_access_token
 from ..models.sessions import AuthSession, RefreshToken
 from ..notifications.notices import REFRESH_TOKEN_REUSED, Notices
@@ -201,4 +202,6 @@ async def _revoke(db: AsyncSession, condition: ColumnElement[bool]) -> list[uuid
         .values(revoked_at=now)
         .returning(col(AuthSession.user_id))
     )
-    return list(ended.scalars())
+    users = list(ended.scalars())
+    changed(db, *users)
+    return users
