@@ -9,6 +9,8 @@ Network = IPv4Network | IPv6Network
 
 
 def is_trusted(address: str, proxies: Sequence[Network]) -> bool:
+    if not proxies:  # the usual case, checked on every request: no address to parse
+        return False
     try:
         parsed = ip_address(address)
     except ValueError:

@@ -71,6 +71,11 @@ def logging_config(level: str, log_format: str) -> dict[str, Any]:
 
 
 def configure_logging(level: str, log_format: str) -> None:
+    # No record names its thread, process or source line: finding them costs every record
+    # (the logging HOWTO's "Optimization"), and the access record is written for every request.
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    logging.logAsyncioTasks = False  # type: ignore[attr-defined]  # 3.12's; typeshed lacks it
+    logging._srcfile = None
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(

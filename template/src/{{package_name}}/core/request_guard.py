@@ -4,6 +4,7 @@ PostgreSQL, whose text types cannot hold one. Both are the client's fault: a 4xx
 """
 
 import re
+from itertools import chain
 from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,10 +32,12 @@ class NulByteError(InvalidInputError):
 
 
 def holds_nul(scope: Scope) -> bool:
+    query: bytes = scope["query_string"]
     return (
         "\x00" in scope["path"]
-        or b"\x00" in unquote_to_bytes(scope["query_string"])
-        or any(b"\x00" in name or b"\x00" in value for name, value in scope["headers"])
+        or (bool(query) and b"\x00" in unquote_to_bytes(query))
+        # One search of every header at once: a loop over them in Python costs each request.
+        or b"\x00" in b"".join(chain.from_iterable(scope["headers"]))
     )
 
 

@@ -2,7 +2,7 @@
 proxy's or a caller's trace), else a new UUID. asgi-correlation-id keeps it for the request's
 log records (core/logs.py)."""
 
-import uuid
+import os
 
 HEADER = "X-Request-ID"
 
@@ -12,4 +12,10 @@ def is_request_id(value: str) -> bool:
 
 
 def new_request_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID, formatted without building a `uuid.UUID`, which costs every
+    request several microseconds more."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40  # version 4
+    raw[8] = raw[8] & 0x3F | 0x80  # the RFC 9562 variant
+    digits = raw.hex()
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
