@@ -2,10 +2,11 @@
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import Redis
@@ -13,6 +14,7 @@ from redis.asyncio import Redis
 from .errors import TooManyRequestsError
 
 KEY_PREFIX = "ratelimit"
+
 # `limits`' moving window (its acquire script, on the keys and values `hit` uses) as a Lua
 # function, for a script that takes limits beside work of its own in one round trip: 0 when the
 # hit is counted, else the seconds until it would be.
@@ -45,6 +47,12 @@ def storage_uri(redis_url: str) -> str:
     return f"async+{'redis+unix' if scheme == 'unix' else scheme}:{rest}"
 
 
+@lru_cache(maxsize=64)
+def parsed(limit: str) -> RateLimitItem:
+    """The limit a setting names: a handful of settings, parsed on every request otherwise."""
+    return parse(limit)
+
+
 class RateLimiter:
     """Moving-window limits: exact, so a burst at a window boundary cannot double the limit."""
 
@@ -58,7 +66,7 @@ class RateLimiter:
 
     async def hit(self, limit: str, *key: str) -> None:
         """Count one request against `limit` for `key`; refuse it once the limit is spent."""
-        item = parse(limit)
+        item = parsed(limit)
         if await self._limiter.hit(item, *key):
             return
         stats = await self._limiter.get_window_stats(item, *key)
@@ -67,7 +75,7 @@ class RateLimiter:
     @staticmethod
     def window(limit: str, *key: str) -> Window:
         """`limit` for `key`, for a script to take with MOVING_WINDOW as `hit` would."""
-        item = parse(limit)
+        item = parsed(limit)
         return Window(f"{KEY_PREFIX}:{item.key_for(*key)}", item.amount, item.get_expiry())
 
 
