@@ -87,11 +87,10 @@ def _user_of(row: object, new: bool) -> str | None:
 def _found_at_flush(session: Session, _: Any) -> None:
     # A row set to what it held already (a login marks the number verified again) is no change.
     modified = (row for row in session.dirty if session.is_modified(row))
-    users = {_user_of(row, new=True) for row in session.new}
-    users |= {_user_of(row, new=False) for row in chain(modified, session.deleted)}
-    users.discard(None)
-    if users:
-        changed(session, *(user for user in users if user is not None))
+    found = [_user_of(row, new=True) for row in session.new]
+    found += [_user_of(row, new=False) for row in chain(modified, session.deleted)]
+    if users := {user for user in found if user is not None}:
+        changed(session, *users)
 
 
 @asynccontextmanager
