@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from asgi_correlation_id import correlation_id
+from .request_ids import current_request_id
 
 SERVICE_LOGGER = __name__.partition(".")[0]
 # uvicorn's loggers keep handlers of their own unless told otherwise.
@@ -21,7 +21,7 @@ class RequestIdFilter(logging.Filter):
     """Give each record the id of the request it was written in (`-` outside requests)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = correlation_id.get() or "-"
+        record.request_id = current_request_id.get() or "-"
         return True
 
 

@@ -63,8 +63,12 @@ class RequestGuard:
             await refuse(NulByteError, scope, receive, send)
             return
         headers = dict(scope["headers"])
-        declared = headers.get(b"content-length", b"0")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
+        declared = headers.get(b"content-length")
+        if declared is None and b"transfer-encoding" not in headers:
+            # No body (RFC 9112 6.3): nothing to read or to hand on, as for most GETs.
+            await self.app(scope, receive, send)
+            return
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await refuse(BodyTooLargeError, scope, receive, send)
             return
         body, complete = await self._read(receive)
