@@ -7,7 +7,6 @@ from ..core.errors import InvalidInputError, NotAuthenticatedError
 from ..core.routing import DocumentedRouter
 from ..core.schemas import responses
 from ..credentials.dependencies import CodeStoreDep
-from ..identity.caller import Caller
 from ..identity.dependencies import AdminUser, CurrentUser, RecentlyAuthenticatedUser
 from ..identity.errors import (
     AdminMfaRequiredError,
@@ -34,8 +33,10 @@ ADMIN = (AdminRequiredError, AdminMfaRequiredError, InvalidInputError)
 @router.get(
     "/me", response_model=UserPublic, summary="The current user", operation_id="read_current_user"
 )
-async def read_me(caller: CurrentUser) -> Caller:
-    return caller
+async def read_me(caller: CurrentUser) -> Response:
+    # Serialised here rather than by FastAPI, which copies the caller field by field first.
+    public = UserPublic.model_validate(caller, from_attributes=True)
+    return Response(public.model_dump_json(), media_type="application/json")
 
 
 @router.put(
