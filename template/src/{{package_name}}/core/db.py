@@ -1,4 +1,4 @@
-"""The async database engine, the request's unit of work, and the identity query's pool."""
+"""The async database engine, the request's unit of work, and the direct pool (asyncpg alone)."""
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -50,15 +50,25 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
 
 # Lazily evaluated: asyncpg's classes are generic in its type stubs only.
-type ReadPool = asyncpg.Pool[asyncpg.Record]
+type DirectPool = asyncpg.Pool[asyncpg.Record]
+# What a connection the server has dropped raises when used before asyncpg has seen it close,
+# depending on how much of the server's goodbye asyncpg has read by then.
+DROPPED = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    ConnectionError,
+)
 
 
-def create_read_pool(settings: Settings) -> ReadPool:
-    """asyncpg connections for the one query every authenticated request makes.
+def create_direct_pool(settings: Settings) -> DirectPool:
+    """asyncpg connections, outside the ORM, for the two statements the service runs most: the
+    identity query of every authenticated request, and a refresh's rotation.
 
-    It is the service's most frequent request, and asyncpg's own pool runs that query for
-    markedly less CPU than the ORM. Bounded like the engine; opens no connection until a
-    request needs one, so the service starts, and says so, while PostgreSQL is down.
+    asyncpg's own pool runs them for markedly less CPU than the ORM. Bounded like the engine;
+    opens no connection until a request needs one, so the service starts, and says so, while
+    PostgreSQL is down.
     """
     url = make_url(settings.DATABASE_URL).set(drivername="postgresql")
     return asyncpg.create_pool(
@@ -68,6 +78,26 @@ def create_read_pool(settings: Settings) -> ReadPool:
         timeout=settings.DB_POOL_TIMEOUT_SECONDS,
         command_timeout=settings.DB_QUERY_TIMEOUT_SECONDS,
     )
+
+
+async def surviving_drops[T](pool: DirectPool, attempt: Callable[[], Awaitable[T]]) -> T:
+    """`attempt`, once more on new connections if the one it took had been dropped.
+
+    The pool's connections are not checked by a round trip before use, as that would double
+    the cost of a request; asyncpg replaces those it has seen closed. One it has not yet seen
+    closed fails the attempt; a restarted server drops them all, so every connection is
+    replaced before the second attempt. An attempt that writes must be safe to repeat.
+    """
+    try:
+        return await attempt()
+    except DROPPED:
+        await pool.expire_connections()
+        return await attempt()
+
+
+async def get_direct_pool(request: Request) -> DirectPool:
+    pool: DirectPool = request.app.state.direct_pool
+    return pool
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -155,4 +185,5 @@ async def unit_of_work(request: Request, later: BackgroundTasks) -> AsyncIterato
 
 
 EngineDep = Annotated[AsyncEngine, Depends(get_engine)]
+DirectPoolDep = Annotated[DirectPool, Depends(get_direct_pool)]
 SessionDep = Annotated[AsyncSession, Depends(unit_of_work, scope="function")]

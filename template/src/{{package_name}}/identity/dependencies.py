@@ -39,7 +39,7 @@ class BearerCaller(SecurityBase):
         except InvalidTokenError:
             raise NotAuthenticatedError from None
         caller = await load(
-            state.read_pool, state.callers, claims, settings.DB_POOL_TIMEOUT_SECONDS
+            state.direct_pool, state.callers, claims, settings.DB_POOL_TIMEOUT_SECONDS
         )
         if caller is None:
             raise NotAuthenticatedError

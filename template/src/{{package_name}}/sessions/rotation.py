@@ -1,44 +1,62 @@
-"""A refresh in one statement: spend the token, renew its session, add the next token.
+"""A refresh in one statement, outside any transaction: spend the token, renew its session, add
+the next token.
 
-Each of those needs the one before it, and each would be a round trip of its own; chained in
-one statement they are one, and the whole refresh is that statement and the commit. The first
-step is conditional, so of any number of parallel refreshes of one token exactly one finds it
-unspent; the other two find nothing when the session has ended, run out or lost its user, and
-the caller's refusal rolls the spending back.
+Each step needs the one before it, and each would be a round trip of its own; chained in one
+statement they are one, and atomic without a BEGIN and a COMMIT around it, so the statement runs
+on the direct pool (it was five round trips through the ORM). The token is spent only while its
+session is live and its user active, so a refusal leaves nothing to undo; and conditionally, so
+of any number of parallel refreshes of one token exactly one finds it unspent.
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import text
-from sqlmodel.ext.asyncio.session import AsyncSession
+import asyncpg
 
+from ..core.db import DirectPool, surviving_drops
 from ..core.ids import uuid7
 from ..identity.tokens import Authentication
 
-ROTATE = text("""
-WITH spent AS (
-    UPDATE refresh_tokens SET used_at = :now
-    WHERE token_hash = :token_hash AND used_at IS NULL AND expires_at > :now
-    RETURNING id, session_id
+# $1 the token's hash, $2 the time now, $3 the next token's id, $4 its hash, $5 its expiry.
+# The last SELECT finds the next token a first try added when its connection then failed: a
+# second try (core/db.surviving_drops) answers as the first would have, where it would otherwise
+# find the token spent and take itself for a thief.
+ROTATE = """
+WITH live AS (
+    SELECT refresh_tokens.id
+    FROM refresh_tokens
+    JOIN auth_sessions ON auth_sessions.id = refresh_tokens.session_id
+    JOIN users ON users.id = auth_sessions.user_id
+    WHERE refresh_tokens.token_hash = $1 AND refresh_tokens.used_at IS NULL
+        AND refresh_tokens.expires_at > $2 AND users.is_active
+        AND auth_sessions.revoked_at IS NULL AND auth_sessions.expires_at > $2
+), spent AS (
+    UPDATE refresh_tokens SET used_at = $2
+    FROM live
+    WHERE refresh_tokens.id = live.id AND refresh_tokens.used_at IS NULL
+    RETURNING refresh_tokens.id, refresh_tokens.session_id
 ), renewed AS (
-    UPDATE auth_sessions SET last_used_at = :now
+    UPDATE auth_sessions SET last_used_at = $2
     FROM spent, users
     WHERE auth_sessions.id = spent.session_id
         AND users.id = auth_sessions.user_id AND users.is_active
-        AND auth_sessions.revoked_at IS NULL AND auth_sessions.expires_at > :now
+        AND auth_sessions.revoked_at IS NULL AND auth_sessions.expires_at > $2
     RETURNING auth_sessions.id, auth_sessions.user_id, auth_sessions.auth_time,
         auth_sessions.amr, auth_sessions.expires_at, spent.id AS parent_id
 ), added AS (
     INSERT INTO refresh_tokens (id, created_at, session_id, parent_id, token_hash, expires_at)
     -- No refresh token outlives its session.
-    SELECT :next_id, :now, id, parent_id, :next_hash, LEAST(:next_expires_at, expires_at)
+    SELECT $3, $2, id, parent_id, $4, LEAST($5, expires_at)
     FROM renewed
 )
 SELECT renewed.id, renewed.user_id, renewed.auth_time, renewed.amr
 FROM spent LEFT JOIN renewed ON true
-""")
+UNION ALL
+SELECT auth_sessions.id, auth_sessions.user_id, auth_sessions.auth_time, auth_sessions.amr
+FROM refresh_tokens JOIN auth_sessions ON auth_sessions.id = refresh_tokens.session_id
+WHERE refresh_tokens.id = $3
+"""
 
 
 @dataclass(frozen=True)
@@ -51,27 +69,26 @@ class Rotated:
 
 
 class SessionGoneError(Exception):
-    """The token was unspent, but its session has ended, run out or lost its user."""
+    """The token was live, but its session ended, ran out or lost its user while it was spent."""
 
 
 async def rotate(
-    db: AsyncSession, token_hash: str, next_hash: str, next_expires_at: datetime, now: datetime
+    pool: DirectPool,
+    token_hash: str,
+    next_hash: str,
+    next_expires_at: datetime,
+    now: datetime,
+    acquire_timeout: float,
 ) -> Rotated | None:
     """Spend the token of `token_hash` for the one of `next_hash`; None when no unspent,
-    unexpired token has that hash."""
-    # Plain SQL on the transaction's connection: nothing here is for the ORM to track.
-    connection = await db.connection()
-    result = await connection.execute(
-        ROTATE,
-        {
-            "now": now,
-            "token_hash": token_hash,
-            "next_id": uuid7(),
-            "next_hash": next_hash,
-            "next_expires_at": next_expires_at,
-        },
-    )
-    row = result.first()
+    unexpired token of a live session has that hash."""
+    args = (token_hash, now, uuid7(), next_hash, next_expires_at)
+
+    async def attempt() -> asyncpg.Record | None:
+        async with pool.acquire(timeout=acquire_timeout) as connection:
+            return await connection.fetchrow(ROTATE, *args)
+
+    row = await surviving_drops(pool, attempt)
     if row is None:
         return None
     session_id, user_id, auth_time, amr = row

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ..audit.events import EventType, record
 from ..core.clock import utcnow
 from ..core.config import Settings
+from ..core.db import DirectPool
 from ..core.devices import Device
 from ..core.metrics import REFRESH_TOKEN_REUSE, count_login_after_commit
 from ..identity.profiles import contact_of
@@ -85,16 +86,20 @@ async def start_session(
     return TokenPair(**_session_token(settings, session).model_dump(), refresh_token=refresh)
 
 
-async def rotate(db: AsyncSession, settings: Settings, notices: Notices, token: str) -> TokenPair:
+async def rotate(
+    db: AsyncSession, pool: DirectPool, settings: Settings, notices: Notices, token: str
+) -> TokenPair:
     """Spend `token` for a new pair; a token spent before ends its whole session, and its
-    owner is told."""
+    owner is told. The happy path needs no unit of work: `db` is for the refusals."""
     token_hash = hash_refresh_token(token)
     now = utcnow()
     refresh = new_refresh_token()
     next_hash = hash_refresh_token(refresh)
     expires_at = now + timedelta(days=settings.REFRESH_TOKEN_EXPIRE_DAYS)
     try:
-        rotated = await rotation.rotate(db, token_hash, next_hash, expires_at, now)
+        rotated = await rotation.rotate(
+            pool, token_hash, next_hash, expires_at, now, settings.DB_POOL_TIMEOUT_SECONDS
+        )
     except rotation.SessionGoneError:
         raise InvalidRefreshTokenError from None
     if rotated is None:
