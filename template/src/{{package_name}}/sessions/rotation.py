@@ -2,10 +2,11 @@
 the next token.
 
 Each step needs the one before it, and each would be a round trip of its own; chained in one
-statement they are one, and atomic without a BEGIN and a COMMIT around it, so the statement runs
-on the direct pool (it was five round trips through the ORM). The token is spent only while its
-session is live and its user active, so a refusal leaves nothing to undo; and conditionally, so
-of any number of parallel refreshes of one token exactly one finds it unspent.
+statement they are one, atomic without a BEGIN and a COMMIT around it, so it runs on the direct
+pool (through the ORM it took four round trips: the pool's ping, BEGIN, the statement, COMMIT).
+The token is spent only while its session is live and its user active, so a refusal leaves
+nothing to undo; and conditionally, so of any number of parallel refreshes of one token exactly
+one finds it unspent.
 """
 
 import uuid
