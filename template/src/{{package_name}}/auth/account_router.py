@@ -6,7 +6,7 @@ from fastapi import Response, status
 from ..core.config import SettingsDep
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
-from ..core.guards import AUTH_GUARDS
+from ..core.guards import GuardedRoute
 from ..core.rate_limit import RateLimiterDep
 from ..core.routing import DocumentedRouter
 from ..core.schemas import Message, responses
@@ -30,7 +30,7 @@ from .schemas import PasswordChange, PhoneChange, PhoneVerification, Reauthentic
 router = DocumentedRouter(
     prefix="/auth",
     tags=["auth"],
-    dependencies=AUTH_GUARDS,
+    route_class=GuardedRoute,
     responses=responses(NotAuthenticatedError, TooManyRequestsError, InvalidInputError),
 )
 

@@ -1,21 +1,23 @@
 """What every /auth endpoint passes first: a limit per client IP, then an admission slot."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
 
 from .client_ip import client_ip, limited_as
-from .config import SettingsDep
-from .rate_limit import RateLimiterDep
+from .config import get_app_settings
+from .rate_limit import get_rate_limiter
 
 
-async def limit_by_client_ip(
-    request: Request, limiter: RateLimiterDep, settings: SettingsDep
-) -> None:
+async def limit_by_client_ip(request: Request) -> None:
     """AUTH_RATE_LIMIT per client IP (IPv6: per network), counted on each auth endpoint."""
+    settings = await get_app_settings(request)
+    limiter = await get_rate_limiter(request)
     address = client_ip(request, settings.TRUSTED_PROXIES)
     counted = limited_as(address, settings.IPV6_PREFIX_LENGTH)
     await limiter.hit(settings.AUTH_RATE_LIMIT, "auth", request.url.path, counted)
@@ -42,19 +44,6 @@ class AdmissionSlot:
 _current_slot: ContextVar[AdmissionSlot | None] = ContextVar("auth_slot", default=None)
 
 
-async def auth_slot(request: Request) -> AsyncIterator[None]:
-    """Hold one of the worker's AUTH_CONCURRENCY slots while an auth request runs."""
-    slot = AdmissionSlot(request.app.state.auth_slots)
-    await slot.take()
-    # Never reset: the variable ends with the request's context, and a slot given back is
-    # no longer `held`, so a later request of the same context cannot give it back twice.
-    _current_slot.set(slot)
-    try:
-        yield
-    finally:
-        slot.give_back()
-
-
 @asynccontextmanager
 async def outside_auth_slot() -> AsyncIterator[None]:
     """Give the request's slot back while it waits on a provider, and take one again after.
@@ -73,6 +62,29 @@ async def outside_auth_slot() -> AsyncIterator[None]:
         await slot.take()
 
 
-# The limit first: a client over its limit is refused without taking a slot from others. The
-# slot is given back when the handler returns: what runs after the response (notices) holds none.
-AUTH_GUARDS = [Depends(limit_by_client_ip), Depends(auth_slot, scope="function")]
+class GuardedRoute(APIRoute):
+    """A route of /auth: the request is counted against its client IP's limit, then waits for
+    an admission slot, before its body is read or any dependency solved.
+
+    The guards wrap the route's handler rather than being its first dependencies because
+    FastAPI charges each dependency it solves, a generator most: as two dependencies they took
+    a tenth of a refresh. The limit comes first, so a client over its limit is refused without
+    taking a slot from others; the slot is given back when the handler returns, so what runs
+    after the response (notices) holds none.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            await limit_by_client_ip(request)
+            slot = AdmissionSlot(request.app.state.auth_slots)
+            await slot.take()
+            current = _current_slot.set(slot)
+            try:
+                return await handle(request)
+            finally:
+                slot.give_back()
+                _current_slot.reset(current)
+
+        return guarded

@@ -6,7 +6,7 @@ from fastapi import Response, status
 from ..core.config import SettingsDep
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
-from ..core.guards import AUTH_GUARDS
+from ..core.guards import GuardedRoute
 from ..core.routing import DocumentedRouter
 from ..core.schemas import responses
 from ..credentials.errors import (
@@ -28,7 +28,7 @@ from .schemas import CodeConfirmation, MfaVerification, RecoveryCodes, TotpEnrol
 router = DocumentedRouter(
     prefix="/auth/mfa",
     tags=["auth"],
-    dependencies=AUTH_GUARDS,
+    route_class=GuardedRoute,
     responses=responses(TooManyRequestsError, InvalidInputError),
 )
 # What the routes that change the factor share: a fresh session.

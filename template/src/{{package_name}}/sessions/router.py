@@ -6,7 +6,7 @@ from fastapi import Response, status
 
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
-from ..core.guards import AUTH_GUARDS
+from ..core.guards import GuardedRoute
 from ..core.routing import DocumentedRouter
 from ..core.schemas import responses
 from ..identity.dependencies import CurrentUser
@@ -17,7 +17,7 @@ from .schemas import SessionView
 router = DocumentedRouter(
     prefix="/auth/sessions",
     tags=["auth"],
-    dependencies=AUTH_GUARDS,
+    route_class=GuardedRoute,
     responses=responses(NotAuthenticatedError, TooManyRequestsError, InvalidInputError),
 )
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from ..core.config import Settings, SettingsDep
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
-from ..core.guards import AUTH_GUARDS
+from ..core.guards import GuardedRoute
 from ..core.rate_limit import RateLimiterDep
 from ..core.routing import DocumentedRouter
 from ..core.schemas import Message, responses
@@ -40,7 +40,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = DocumentedRouter(
     prefix="/auth",
     tags=["auth"],
-    dependencies=AUTH_GUARDS,
+    route_class=GuardedRoute,
     responses=responses(NotAuthenticatedError, TooManyRequestsError, InvalidInputError),
     lifespan=lifespan,
 )
