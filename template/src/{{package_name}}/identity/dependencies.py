@@ -25,17 +25,19 @@ class BearerCaller(SecurityBase):
     """
 
     def __init__(self, login_path: str) -> None:
-        self.bearer = OAuth2PasswordBearer(tokenUrl=login_path)
+        self.bearer = OAuth2PasswordBearer(tokenUrl=login_path, auto_error=False)
         self.model = self.bearer.model
         self.scheme_name = self.bearer.scheme_name
 
     async def __call__(self, request: Request) -> Caller:
-        # A missing or non-bearer Authorization header is refused here, as OAuth2 words it.
         token = await self.bearer(request)
+        if token is None:
+            # No bearer Authorization header: refused as FastAPI's OAuth2 words it.
+            raise self.bearer.make_not_authenticated_error()
         state = request.app.state
         settings: Settings = state.settings
         try:
-            claims = decode_access_token(token or "", settings.SECRET_KEY.get_secret_value())
+            claims = decode_access_token(token, settings.SECRET_KEY.get_secret_value())
         except InvalidTokenError:
             raise NotAuthenticatedError from None
         caller = await load(

@@ -20,6 +20,10 @@ from ..core.ids import uuid7
 from ..identity.tokens import Authentication
 
 # $1 the token's hash, $2 the time now, $3 the next token's id, $4 its hash, $5 its expiry.
+# The session's liveness (not ended, not run out, its user active: `service.live` for the ORM)
+# is read twice on purpose: in `live`, from the statement's snapshot, so that nothing is spent
+# for a dead session; and in `renewed`, where the UPDATE rechecks the session row's latest
+# version under its lock, because a logout may commit between the two.
 # The last SELECT finds the next token a first try added when its connection then failed: a
 # second try (core/db.surviving_drops) answers as the first would have, where it would otherwise
 # find the token spent and take itself for a thief.
