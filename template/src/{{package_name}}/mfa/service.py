@@ -76,9 +76,15 @@ async def confirm(
         raise NothingPendingError("No authenticator app is waiting for confirmation")
     if factor.confirmed_at is not None:
         raise MfaAlreadyEnabledError
-    step = totp.matching_step(
-        Sealer(settings).open(caller.id, factor.sealed_secret), code, utcnow()
-    )
+    try:
+        secret = Sealer(settings).open(caller.id, factor.sealed_secret)
+    except UnsealableError:
+        # Sealed before the key changed: no code can confirm it, and a new enrolment replaces it.
+        raise NothingPendingError(
+            "The authenticator app waiting for confirmation was enrolled under another key: "
+            "enrol it again"
+        ) from None
+    step = totp.matching_step(secret, code, utcnow())
     if step is None:
         raise InvalidCodeError
     factor.confirmed_at, factor.last_used_step = utcnow(), step
