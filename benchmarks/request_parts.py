@@ -6,11 +6,12 @@ The floor under `auth_speed.py`'s ratios: a code request must count its client I
 script, check the phone number and write two log lines (the console provider's and the access
 record); a refresh must count its client IP, run the rotation statement, sign an access token
 and write the access record. Each part runs alone, through the rendered service's own code, in
-the service's interpreter, against a PostgreSQL and a Redis this script starts (or
-TEST_DATABASE_URL / TEST_REDIS_URL): CPU microseconds per call, the least of its rounds. Beside
-them, the server CPU of the bare FastAPI POST that `auth_speed.py` divides by, and the highest
-ratio each endpoint could reach if FastAPI, the service's middleware and its dependencies cost
-nothing beyond the bare POST: what is left between that and the measured ratio is theirs.
+the service's interpreter and event loop (uvloop), against a PostgreSQL and a Redis this script
+starts (or TEST_DATABASE_URL / TEST_REDIS_URL): CPU microseconds per call, the least of its
+rounds. Beside them, the server CPU of the bare FastAPI POST that `auth_speed.py` divides by,
+and the highest ratio each endpoint could reach if FastAPI, the service's middleware and its
+dependencies cost nothing beyond the bare POST: what is left between that and the measured
+ratio is theirs.
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ from tests.servers import serve
 
 # Runs in the rendered service's interpreter; prints {part: µs}.
 PROBE = """
-import asyncio, json, logging, os, sys, time, uuid
+import json, logging, os, sys, time, uuid
 from datetime import UTC, datetime, timedelta
+
+import uvloop
 
 from PACKAGE.core.config import Settings
 from PACKAGE.core.db import create_direct_pool
@@ -108,7 +111,8 @@ async def main():
     print(json.dumps(costs))
 
 
-asyncio.run(main())
+# The event loop the server runs on.
+uvloop.run(main())
 """.replace("PACKAGE", PACKAGE)
 # The parts of each endpoint (a log line twice: the console provider's and the access record).
 ENDPOINTS = {
