@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -73,6 +73,29 @@ PASSWORD = "benchmark password 1"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 # Numbers the code requests go to, none of them a logged-in client's.
 REQUESTED_NUMBERS = range(1000, 10000)
+
+
+def benchmark_env(database: str) -> dict[str, str]:
+    """The service's environment: a fresh database and Redis database, no limit in the way."""
+    unlimited = "1000000000/minute"
+    return project_env(
+        DATABASE_URL=services.fresh_database(database),
+        REDIS_URL=services.fresh_redis_database(),
+        SECRET_KEY="benchmark-secret-key-long-enough-0123456789",
+        AUTH_RATE_LIMIT=unlimited,
+        OTP_SEND_LIMIT=unlimited,
+        SMS_COUNTRY_HOURLY_LIMIT="1000000000/hour",
+        LOG_LEVEL="INFO",
+    )
+
+
+def bare_server(project: Path, env: dict[str, str]) -> AbstractContextManager[Server]:
+    """The bare app, served in the project's interpreter with the service's server flags."""
+    bare_dir = project / "bench_bare"
+    bare_dir.mkdir(exist_ok=True)
+    (bare_dir / "bare_app.py").write_text(BARE_APP)
+    bare_env = {**env, "PYTHONPATH": str(bare_dir)}
+    return serve(project, "bare_app:app", bare_env, ready_path="/", options=SERVER_OPTIONS)
 
 
 def render_defaults(workdir: Path) -> Project:
@@ -329,13 +352,9 @@ class Figure(NamedTuple):
 
 
 async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) -> None:
-    bare_dir = project / "bench_bare"
-    bare_dir.mkdir(exist_ok=True)
-    (bare_dir / "bare_app.py").write_text(BARE_APP)
-    bare_env = {**env, "PYTHONPATH": str(bare_dir)}
     service = f"{PACKAGE}.main:create_app"
     with (
-        serve(project, "bare_app:app", bare_env, ready_path="/", options=SERVER_OPTIONS) as bare,
+        bare_server(project, env) as bare,
         serve(project, service, env, options=("--factory", *SERVER_OPTIONS)) as server,
     ):
         port, connections = server.port, args.connections
@@ -442,16 +461,7 @@ def main() -> None:
     with ExitStack() as stack, tempfile.TemporaryDirectory() as workdir:
         project = Project(args.service) if args.service else render_defaults(Path(workdir))
         services.start(stack, Path(workdir))
-        unlimited = "1000000000/minute"
-        env = project_env(
-            DATABASE_URL=services.fresh_database("benchmark"),
-            REDIS_URL=services.fresh_redis_database(),
-            SECRET_KEY="benchmark-secret-key-long-enough-0123456789",
-            AUTH_RATE_LIMIT=unlimited,
-            OTP_SEND_LIMIT=unlimited,
-            SMS_COUNTRY_HOURLY_LIMIT="1000000000/hour",
-            LOG_LEVEL="INFO",
-        )
+        env = benchmark_env("benchmark")
         project.run(project.package, "migrate", **env)
         asyncio.run(measure(args, project.path, env))
 

@@ -26,12 +26,19 @@ from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from auth_speed import BARE_APP, PACKAGE, SERVER_OPTIONS, Rate, phone, posts, render_defaults
+from auth_speed import (
+    PACKAGE,
+    Rate,
+    bare_server,
+    benchmark_env,
+    phone,
+    posts,
+    render_defaults,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests import services
-from tests.projects import Project, project_env
-from tests.servers import serve
+from tests.projects import Project
 
 # Runs in the rendered service's interpreter; prints {part: µs}.
 PROBE = """
@@ -134,11 +141,7 @@ ENDPOINTS = {
 
 async def bare_post(project: Path, env: dict[str, str], rounds: int) -> float:
     """The server CPU per bare POST, median of `rounds`, as `auth_speed.py` measures it."""
-    bare_dir = project / "bench_bare"
-    bare_dir.mkdir(exist_ok=True)
-    (bare_dir / "bare_app.py").write_text(BARE_APP)
-    bare_env = {**env, "PYTHONPATH": str(bare_dir)}
-    with serve(project, "bare_app:app", bare_env, ready_path="/", options=SERVER_OPTIONS) as bare:
+    with bare_server(project, env) as bare:
         load = posts("/", lambda: {"phone_number": phone(0)})
         await Rate.run(bare, load, 1, 32)
         rates = [await Rate.run(bare, load, 1.5, 32) for _ in range(rounds)]
@@ -153,15 +156,7 @@ def main() -> None:
     with ExitStack() as stack, tempfile.TemporaryDirectory() as workdir:
         project = Project(args.service) if args.service else render_defaults(Path(workdir))
         services.start(stack, Path(workdir))
-        unlimited = "1000000000/minute"
-        env = project_env(
-            DATABASE_URL=services.fresh_database("parts"),
-            REDIS_URL=services.fresh_redis_database(),
-            SECRET_KEY="benchmark-secret-key-long-enough-0123456789",
-            AUTH_RATE_LIMIT=unlimited,
-            OTP_SEND_LIMIT=unlimited,
-            SMS_COUNTRY_HOURLY_LIMIT="1000000000/hour",
-        )
+        env = benchmark_env("parts")
         output = project.run("python", "-c", PROBE, str(args.rounds), **env)
         costs: dict[str, float] = json.loads(output.splitlines()[-1])
         bare = asyncio.run(bare_post(project.path, env, args.rounds))
