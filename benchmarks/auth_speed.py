@@ -34,8 +34,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
-from contextlib import AbstractContextManager, ExitStack
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -89,13 +89,16 @@ def benchmark_env(database: str) -> dict[str, str]:
     )
 
 
-def bare_server(project: Path, env: dict[str, str]) -> AbstractContextManager[Server]:
-    """The bare app, served in the project's interpreter with the service's server flags."""
-    bare_dir = project / "bench_bare"
-    bare_dir.mkdir(exist_ok=True)
-    (bare_dir / "bare_app.py").write_text(BARE_APP)
-    bare_env = {**env, "PYTHONPATH": str(bare_dir)}
-    return serve(project, "bare_app:app", bare_env, ready_path="/", options=SERVER_OPTIONS)
+@contextmanager
+def bare_server(project: Path, env: dict[str, str]) -> Iterator[Server]:
+    """The bare app, served in the project's interpreter with the service's server flags; its
+    module lives in a directory of its own, so nothing is written into the service."""
+    with tempfile.TemporaryDirectory() as bare_dir:
+        (Path(bare_dir) / "bare_app.py").write_text(BARE_APP)
+        bare_env = {**env, "PYTHONPATH": bare_dir}
+        options = SERVER_OPTIONS
+        with serve(project, "bare_app:app", bare_env, ready_path="/", options=options) as app:
+            yield app
 
 
 def render_defaults(workdir: Path) -> Project:
