@@ -32,6 +32,7 @@ from .caller import QUERY
 from .callers import Callers
 
 logger = logging.getLogger(__name__)
+# Followed by the database's number: see channel_of.
 CHANNEL = "identity:changed"
 # A role renamed or deleted changes everyone who held it.
 EVERYONE = "*"
@@ -44,6 +45,13 @@ HEARTBEAT_SECONDS = 5.0
 # How the subscriptions show in Redis's CLIENT LIST.
 CLIENT_NAME = f"{__name__.partition('.')[0]}-revocations"
 RESUBSCRIBE_SECONDS = 0.5
+
+
+def channel_of(redis: Redis) -> str:
+    """The channel of the database `redis` uses. Redis delivers a message to the subscribers of
+    every database on its server, and services that share a server, each in a database of its
+    own, must not hear each other: each would forget the other's users and read its own again."""
+    return f"{CHANNEL}:{redis.connection_pool.connection_kwargs.get('db', 0)}"
 
 
 def changed(db: AsyncSession | Session, *user_ids: uuid.UUID | str) -> None:
@@ -66,9 +74,10 @@ async def announce(db: AsyncSession | Session, user_ids: Iterable[str]) -> None:
     for user_id in user_ids:
         _forget(callers, user_id)
     redis: Redis = request.app.state.redis
+    channel = channel_of(redis)
     async with redis.pipeline(transaction=False) as pipe:
         for user_id in user_ids:
-            pipe.publish(CHANNEL, user_id)
+            pipe.publish(channel, user_id)
         await pipe.execute()
 
 
@@ -132,7 +141,7 @@ async def _follow(settings: Settings, callers: Callers) -> None:
 
 async def _listen(redis: Redis, callers: Callers) -> None:
     async with redis.pubsub() as subscription:
-        await subscription.subscribe(CHANNEL)
+        await subscription.subscribe(channel_of(redis))
         while True:
             message = await subscription.get_message(timeout=HEARTBEAT_SECONDS)
             if message is None:
