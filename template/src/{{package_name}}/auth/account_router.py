@@ -6,9 +6,8 @@ from fastapi import Response, status
 from ..core.config import SettingsDep
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
-from ..core.guards import GuardedRoute
+from ..core.guards import AuthRouter
 from ..core.rate_limit import RateLimiterDep
-from ..core.routing import DocumentedRouter
 from ..core.schemas import Message, responses
 from ..credentials.dependencies import CodeStoreDep, PasswordAttemptsDep
 from ..credentials.errors import (
@@ -27,10 +26,8 @@ from . import service
 from .errors import PhoneTakenError, WrongPasswordError
 from .schemas import PasswordChange, PhoneChange, PhoneVerification, Reauthentication
 
-router = DocumentedRouter(
+router = AuthRouter(
     prefix="/auth",
-    tags=["auth"],
-    route_class=GuardedRoute,
     responses=responses(NotAuthenticatedError, TooManyRequestsError, InvalidInputError),
 )
 

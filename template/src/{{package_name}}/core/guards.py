@@ -10,14 +10,15 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from .client_ip import client_ip, limited_as
-from .config import get_app_settings
-from .rate_limit import get_rate_limiter
+from .config import Settings
+from .rate_limit import RateLimiter
+from .routing import DocumentedRouter
 
 
 async def limit_by_client_ip(request: Request) -> None:
     """AUTH_RATE_LIMIT per client IP (IPv6: per network), counted on each auth endpoint."""
-    settings = await get_app_settings(request)
-    limiter = await get_rate_limiter(request)
+    settings: Settings = request.app.state.settings
+    limiter: RateLimiter = request.app.state.rate_limiter
     address = client_ip(request, settings.TRUSTED_PROXIES)
     counted = limited_as(address, settings.IPV6_PREFIX_LENGTH)
     await limiter.hit(settings.AUTH_RATE_LIMIT, "auth", request.url.path, counted)
@@ -88,3 +89,10 @@ class GuardedRoute(APIRoute):
                 _current_slot.reset(current)
 
         return guarded
+
+
+class AuthRouter(DocumentedRouter):
+    """A router of /auth: every route of it is a GuardedRoute, under the "auth" tag."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(route_class=GuardedRoute, tags=["auth"], **kwargs)

@@ -6,8 +6,7 @@ from fastapi import Response, status
 from ..core.config import SettingsDep
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
-from ..core.guards import GuardedRoute
-from ..core.routing import DocumentedRouter
+from ..core.guards import AuthRouter
 from ..core.schemas import responses
 from ..credentials.errors import (
     InvalidCodeError,
@@ -25,10 +24,8 @@ from .dependencies import ChallengesDep, SecondFactorAttemptsDep
 from .errors import InvalidMfaTokenError, MfaAlreadyEnabledError, MfaNotEnabledError
 from .schemas import CodeConfirmation, MfaVerification, RecoveryCodes, TotpEnrolment
 
-router = DocumentedRouter(
+router = AuthRouter(
     prefix="/auth/mfa",
-    tags=["auth"],
-    route_class=GuardedRoute,
     responses=responses(TooManyRequestsError, InvalidInputError),
 )
 # What the routes that change the factor share: a fresh session.

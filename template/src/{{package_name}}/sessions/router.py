@@ -6,18 +6,15 @@ from fastapi import Response, status
 
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
-from ..core.guards import GuardedRoute
-from ..core.routing import DocumentedRouter
+from ..core.guards import AuthRouter
 from ..core.schemas import responses
 from ..identity.dependencies import CurrentUser
 from . import service
 from .errors import SessionNotFoundError
 from .schemas import SessionView
 
-router = DocumentedRouter(
+router = AuthRouter(
     prefix="/auth/sessions",
-    tags=["auth"],
-    route_class=GuardedRoute,
     responses=responses(NotAuthenticatedError, TooManyRequestsError, InvalidInputError),
 )
 

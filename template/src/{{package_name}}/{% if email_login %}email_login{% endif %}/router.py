@@ -9,9 +9,8 @@ from fastapi import FastAPI
 from ..core.config import Settings, SettingsDep
 from ..core.db import SessionDep
 from ..core.errors import InvalidInputError, NotAuthenticatedError, TooManyRequestsError
-from ..core.guards import GuardedRoute
+from ..core.guards import AuthRouter
 from ..core.rate_limit import RateLimiterDep
-from ..core.routing import DocumentedRouter
 from ..core.schemas import Message, responses
 from ..credentials.dependencies import CodeStoreDep
 from ..credentials.errors import (
@@ -37,10 +36,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-router = DocumentedRouter(
+router = AuthRouter(
     prefix="/auth",
-    tags=["auth"],
-    route_class=GuardedRoute,
     responses=responses(NotAuthenticatedError, TooManyRequestsError, InvalidInputError),
     lifespan=lifespan,
 )
