@@ -76,14 +76,12 @@ async def confirm(
         raise NothingPendingError("No authenticator app is waiting for confirmation")
     if factor.confirmed_at is not None:
         raise MfaAlreadyEnabledError
-    try:
-        secret = Sealer(settings).open(caller.id, factor.sealed_secret)
-    except UnsealableError:
-        # Sealed before the key changed: no code can confirm it, and a new enrolment replaces it.
+    secret = _opened(settings, factor)
+    if secret is None:  # no code can confirm it, and a new enrolment replaces it
         raise NothingPendingError(
             "The authenticator app waiting for confirmation was enrolled under another key: "
             "enrol it again"
-        ) from None
+        )
     step = totp.matching_step(secret, code, utcnow())
     if step is None:
         raise InvalidCodeError
@@ -120,6 +118,19 @@ async def _replace_recovery_codes(db: AsyncSession, user_id: uuid.UUID) -> list[
     return codes
 
 
+def _opened(settings: Settings, factor: TotpFactor) -> str | None:
+    """The factor's secret; None when it was sealed under another key, which no code opens."""
+    try:
+        return Sealer(settings).open(factor.user_id, factor.sealed_secret)
+    except UnsealableError:
+        logger.error(
+            "an authenticator secret does not decrypt: was MFA_ENCRYPTION_KEY (or SECRET_KEY, "
+            "when it is not set) changed? Its user can log in with a recovery code, and enrol "
+            "again."
+        )
+        return None
+
+
 async def _accept_authenticator_code(
     db: AsyncSession, settings: Settings, user_id: uuid.UUID, code: str
 ) -> bool:
@@ -128,13 +139,8 @@ async def _accept_authenticator_code(
     factor = await _factor(db, user_id)
     if factor is None or factor.confirmed_at is None:
         return False
-    try:
-        secret = Sealer(settings).open(user_id, factor.sealed_secret)
-    except UnsealableError:
-        logger.error(
-            "an authenticator secret does not decrypt: was MFA_ENCRYPTION_KEY (or SECRET_KEY, "
-            "when it is not set) changed? The user can log in with a recovery code."
-        )
+    secret = _opened(settings, factor)
+    if secret is None:
         return False
     step = totp.matching_step(secret, code, utcnow())
     if step is None:
