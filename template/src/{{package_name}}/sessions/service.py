@@ -6,6 +6,7 @@ Every function changes the session it is given and leaves the commit to its call
 
 import uuid
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import ColumnElement, ScalarSelect, update
 from sqlmodel import col, select
@@ -86,33 +87,41 @@ async def start_session(
     return TokenPair(**_session_token(settings, session).model_dump(), refresh_token=refresh)
 
 
-async def rotate(
-    db: AsyncSession, pool: DirectPool, settings: Settings, notices: Notices, token: str
-) -> TokenPair:
-    """Spend `token` for a new pair; a token spent before ends its whole session, and its
-    owner is told. The happy path needs no unit of work: `db` is for the refusals."""
-    token_hash = hash_refresh_token(token)
+async def rotate(pool: DirectPool, settings: Settings, token: str) -> TokenPair | None:
+    """Spend `token` for a new pair; None when it is not a live session's unspent token
+    (`refuse_refresh` says which). Needs no unit of work."""
     now = utcnow()
     refresh = new_refresh_token()
-    next_hash = hash_refresh_token(refresh)
     expires_at = now + timedelta(days=settings.REFRESH_TOKEN_EXPIRE_DAYS)
     try:
         rotated = await rotation.rotate(
-            pool, token_hash, next_hash, expires_at, now, settings.DB_POOL_TIMEOUT_SECONDS
+            pool,
+            hash_refresh_token(token),
+            hash_refresh_token(refresh),
+            expires_at,
+            now,
+            settings.DB_POOL_TIMEOUT_SECONDS,
         )
     except rotation.SessionGoneError:
         raise InvalidRefreshTokenError from None
     if rotated is None:
-        if not await _was_spent(db, token_hash):
-            raise InvalidRefreshTokenError
-        # Once per session: later tries with its tokens find it ended already.
-        for user_id in await _revoke(db, col(AuthSession.id).in_(_session_of(token_hash))):
-            REFRESH_TOKEN_REUSE.inc()
-            record(db, EventType.SESSION_REUSE_DETECTED, user_id)
-            notices.send(db, await contact_of(db, user_id), REFRESH_TOKEN_REUSED)
-        raise RefreshTokenReusedError
+        return None
     access = _access_token(settings, rotated.user_id, rotated.session_id, rotated.authentication)
     return TokenPair(**access.model_dump(), refresh_token=refresh)
+
+
+async def refuse_refresh(db: AsyncSession, notices: Notices, token: str) -> NoReturn:
+    """The refusal of a token `rotate` could not spend: unknown, or spent before, which ends
+    its whole session and tells its owner."""
+    token_hash = hash_refresh_token(token)
+    if not await _was_spent(db, token_hash):
+        raise InvalidRefreshTokenError
+    # Once per session: later tries with its tokens find it ended already.
+    for user_id in await _revoke(db, col(AuthSession.id).in_(_session_of(token_hash))):
+        REFRESH_TOKEN_REUSE.inc()
+        record(db, EventType.SESSION_REUSE_DETECTED, user_id)
+        notices.send(db, await contact_of(db, user_id), REFRESH_TOKEN_REUSED)
+    raise RefreshTokenReusedError
 
 
 async def reauthenticated(
