@@ -168,20 +168,18 @@ def phone(index: int) -> str:
     return f"+1202555{index:04d}"
 
 
-def code_requests() -> Load:
+def code_requests(path: str = "/auth/request-otp") -> Load:
     """POST /auth/request-otp, each to the next of REQUESTED_NUMBERS."""
     numbers = itertools.cycle(REQUESTED_NUMBERS)
-    return posts("/auth/request-otp", lambda: {"phone_number": phone(next(numbers))})
+    return posts(path, lambda: {"phone_number": phone(next(numbers))})
 
 
-def refreshes(tokens: list[str]) -> Load:
+def refreshes(tokens: list[str], path: str = "/auth/refresh") -> Load:
     """POST /auth/refresh, each connection rotating a session of its own (tokens[index])."""
 
     def client(index: int) -> Request:
         async def one(connection: Connection) -> None:
-            status, pair = await connection.post_json(
-                "/auth/refresh", {"refresh_token": tokens[index]}
-            )
+            status, pair = await connection.post_json(path, {"refresh_token": tokens[index]})
             assert status == 200, status
             tokens[index] = json.loads(pair)["refresh_token"]
 
@@ -349,9 +347,13 @@ class Figure(NamedTuple):
     values: list[float]
 
     def row(self, unit: str = "") -> str:
-        low, high = min(self.values), max(self.values)
-        middle = statistics.median(self.values)
-        return f"| {self.name} | {middle:.2f}{unit} ({low:.2f}-{high:.2f}) | {self.goal} |"
+        return f"| {self.name} | {spread(self.values, unit)} | {self.goal} |"
+
+
+def spread(values: list[float], unit: str = "") -> str:
+    """The median (range) of `values`."""
+    middle, low, high = statistics.median(values), min(values), max(values)
+    return f"{middle:.2f}{unit} ({low:.2f}-{high:.2f})"
 
 
 async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) -> None:
