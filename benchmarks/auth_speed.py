@@ -455,20 +455,34 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
         print(f"{name} storm: {rate:.0f} logins/s, /health median {median:.2f} ms")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options every benchmark of the rendered service against the bare app takes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--round-seconds", type=float, default=1.5, help="per app and load")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--storm-seconds", type=float, default=4, help="of each login storm")
     parser.add_argument("--service", type=Path, help="a rendered default service to measure")
-    args = parser.parse_args()
+    return parser
+
+
+type Measure = Callable[[argparse.Namespace, Path, dict[str, str]], Awaitable[None]]
+
+
+def measure_service(args: argparse.Namespace, database: str, measure: Measure) -> None:
+    """`measure` the rendered defaults (or the service `--service` names), migrated, against
+    a PostgreSQL and a Redis of their own."""
     with ExitStack() as stack, tempfile.TemporaryDirectory() as workdir:
         project = Project(args.service) if args.service else render_defaults(Path(workdir))
         services.start(stack, Path(workdir))
-        env = benchmark_env("benchmark")
+        env = benchmark_env(database)
         project.run(project.package, "migrate", **env)
         asyncio.run(measure(args, project.path, env))
+
+
+def main() -> None:
+    parser = arguments(__doc__.splitlines()[0])
+    parser.add_argument("--storm-seconds", type=float, default=4, help="of each login storm")
+    measure_service(parser.parse_args(), "benchmark", measure)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ between it and the endpoint's own ratio is what its FastAPI route costs.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import statistics
 import sys
@@ -40,23 +39,21 @@ from auth_speed import (
     CodeReader,
     Connection,
     Rate,
+    arguments,
     bare_server,
-    benchmark_env,
     code_requests,
     gets,
+    measure_service,
     password_login,
     phone,
     posts,
     refreshes,
-    render_defaults,
     set_passwords,
     spread,
     throughput,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests import services
-from tests.projects import Project
 from tests.servers import serve
 
 # The service with the lean routes in front; imported by the server from a directory of its own.
@@ -185,18 +182,7 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--round-seconds", type=float, default=1.5, help="per app and load")
-    parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--service", type=Path, help="a rendered default service to measure")
-    args = parser.parse_args()
-    with ExitStack() as stack, tempfile.TemporaryDirectory() as workdir:
-        project = Project(args.service) if args.service else render_defaults(Path(workdir))
-        services.start(stack, Path(workdir))
-        env = benchmark_env("route_floor")
-        project.run(project.package, "migrate", **env)
-        asyncio.run(measure(args, project.path, env))
+    measure_service(arguments(__doc__.splitlines()[0]).parse_args(), "route_floor", measure)
 
 
 if __name__ == "__main__":
