@@ -2,7 +2,6 @@
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import asyncpg
@@ -164,15 +163,13 @@ async def run_after_commit(actions: list[AfterCommit]) -> None:
             logger.exception("an action after a commit failed")
 
 
-@asynccontextmanager
-async def transaction(
-    request: Request, later: BackgroundTasks | None = None
-) -> AsyncIterator[AsyncSession]:
-    """A transaction of `request`'s: committed when the block ends, else rolled back (but for
-    `keep_on_refusal`'s rows, or all of it for a refusal that keeps its changes).
+async def unit_of_work(request: Request, later: BackgroundTasks) -> AsyncIterator[AsyncSession]:
+    """The request's one transaction: committed once the handler has returned, else rolled back.
 
-    `after_commit`'s actions run after the response when `later` is given, else at the end of
-    the block; a refusal's run before it is answered, as its answer carries no background tasks.
+    Services change what they are given and never commit; a request's changes are kept whole
+    or not at all (but for `keep_on_refusal`'s rows). The commit runs before the response is
+    sent (the dependency's "function" scope below), so a client never hears of a change that
+    did not last; `after_commit`'s actions run after the response.
     """
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
@@ -182,6 +179,7 @@ async def transaction(
         except DomainError as refusal:
             if refusal.keeps_changes:
                 await committed(session)
+                # A refusal's answer carries no background tasks: these run before it is sent.
                 await run_after_commit(session.info.get(AFTER_COMMIT, []))
             else:
                 await session.rollback()
@@ -193,22 +191,7 @@ async def transaction(
             raise
         await committed(session)
         if actions := session.info.get(AFTER_COMMIT):
-            if later is None:
-                await run_after_commit(actions)
-            else:
-                later.add_task(run_after_commit, actions)
-
-
-async def unit_of_work(request: Request, later: BackgroundTasks) -> AsyncIterator[AsyncSession]:
-    """The request's one transaction: committed once the handler has returned, else rolled back.
-
-    Services change what they are given and never commit; a request's changes are kept whole
-    or not at all (but for `keep_on_refusal`'s rows). The commit runs before the response is
-    sent (the dependency's "function" scope below), so a client never hears of a change that
-    did not last; `after_commit`'s actions run after the response.
-    """
-    async with transaction(request, later) as session:
-        yield session
+            later.add_task(run_after_commit, actions)
 
 
 EngineDep = Annotated[AsyncEngine, Depends(get_engine)]

@@ -89,7 +89,7 @@ async def start_session(
 
 async def rotate(pool: DirectPool, settings: Settings, token: str) -> TokenPair | None:
     """Spend `token` for a new pair; None when it is not a live session's unspent token
-    (`refuse_refresh` says which). Needs no unit of work."""
+    (`refresh` refuses it). Needs no unit of work."""
     now = utcnow()
     refresh = new_refresh_token()
     expires_at = now + timedelta(days=settings.REFRESH_TOKEN_EXPIRE_DAYS)
@@ -110,7 +110,17 @@ async def rotate(pool: DirectPool, settings: Settings, token: str) -> TokenPair 
     return TokenPair(**access.model_dump(), refresh_token=refresh)
 
 
-async def refuse_refresh(db: AsyncSession, notices: Notices, token: str) -> NoReturn:
+async def refresh(
+    db: AsyncSession, pool: DirectPool, settings: Settings, notices: Notices, token: str
+) -> TokenPair:
+    """Spend `token` for a new pair, or refuse it."""
+    pair = await rotate(pool, settings, token)
+    if pair is None:
+        await _refuse(db, notices, token)
+    return pair
+
+
+async def _refuse(db: AsyncSession, notices: Notices, token: str) -> NoReturn:
     """The refusal of a token `rotate` could not spend: unknown, or spent before, which ends
     its whole session and tells its owner."""
     token_hash = hash_refresh_token(token)
