@@ -1,6 +1,7 @@
 """The client's address: X-Forwarded-For is believed only as far as trusted proxies vouch for it."""
 
 from collections.abc import Sequence
+from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
 from fastapi import Request
@@ -18,6 +19,9 @@ def is_trusted(address: str, proxies: Sequence[Network]) -> bool:
     return any(parsed in network for network in proxies)
 
 
+# Asked on every /auth request, mostly of the same few addresses; parsing one took 2 % of a
+# refresh. Bounded, so that a client changing addresses only evicts.
+@lru_cache(maxsize=4096)
 def limited_as(address: str, ipv6_prefix_length: int) -> str:
     """What a per-client limit counts: the address, or for IPv6 its network, as one host holds
     a whole /64 and could change addresses within it at will."""

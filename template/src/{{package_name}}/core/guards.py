@@ -21,7 +21,8 @@ async def limit_by_client_ip(request: Request) -> None:
     limiter: RateLimiter = request.app.state.rate_limiter
     address = client_ip(request, settings.TRUSTED_PROXIES)
     counted = limited_as(address, settings.IPV6_PREFIX_LENGTH)
-    await limiter.hit(settings.AUTH_RATE_LIMIT, "auth", request.url.path, counted)
+    # The path as the server received it: `request.url` would build the whole URL for it.
+    await limiter.hit(settings.AUTH_RATE_LIMIT, "auth", request.scope["path"], counted)
 
 
 class AdmissionSlot:
