@@ -38,7 +38,7 @@ from auth_speed import (
     SERVER_OPTIONS,
     CodeReader,
     Connection,
-    Rate,
+    alternate,
     arguments,
     bare_server,
     code_requests,
@@ -50,7 +50,6 @@ from auth_speed import (
     refreshes,
     set_passwords,
     spread,
-    throughput,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -153,16 +152,7 @@ async def measure(args: argparse.Namespace, project: Path, env: dict[str, str]) 
                 else:
                     load = code_requests(route)
                 loads[label + name] = (server, load)
-        for app, load in loads.values():
-            await throughput(app.port, load, 1, args.connections)
-        rounds: list[dict[str, Rate]] = []
-        for _ in range(args.rounds):
-            rounds.append(
-                {
-                    name: await Rate.run(app, load, args.round_seconds, args.connections)
-                    for name, (app, load) in loads.items()
-                }
-            )
+        rounds = await alternate(args, loads, env["DATABASE_URL"])
 
     def ratios(name: str, bare_name: str) -> list[float]:
         return [rates[name].rate / rates[bare_name].rate for rates in rounds]
