@@ -1,7 +1,7 @@
 """What every request gets on its way in and out, in one layer (each layer costs every request):
-its id (X-Request-ID, core/request_ids.py), and once its response is sent an access record
-(method, route template, status, duration, client; in the log format of every other record) and
-the request metrics."""
+its id (X-Request-ID, core/request_ids.py), headers that keep its answer out of caches, and once
+its response is sent an access record (method, route template, status, duration, client; in
+the log format of every other record) and the request metrics."""
 
 import logging
 import time
@@ -18,6 +18,9 @@ from .request_ids import RAW_HEADER, current_request_id, request_id_for
 logger = logging.getLogger(__name__)
 # The template of a path no route matched: the paths themselves are the client's to invent.
 UNMATCHED = "unmatched"
+# No cache may keep an answer: tokens, sessions, personal data. RFC 6749 (5.1) requires both
+# headers on every answer that holds a token; no answer of the service is worth caching.
+NOT_STORED = ((b"cache-control", b"no-store"), (b"pragma", b"no-cache"))
 
 
 def route_template(scope: Scope) -> str:
@@ -48,7 +51,7 @@ class AccessLog:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), id_header]
+                message["headers"] = [*message.get("headers", ()), id_header, *NOT_STORED]
             await send(message)
 
         IN_PROGRESS.inc()
